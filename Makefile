@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here, from nothing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Debian's chromium drives the browser tests; apt-get needs root, so use sudo when we are not root.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEV    := CONVENING_ENV=$${CONVENING_ENV:-development}
+
+.PHONY: run test lint format bench install clean
+
+run: $(VENV)/.installed
+	$(DEV) $(BIN)/flask --app convening db upgrade
+	$(DEV) $(BIN)/flask --app convening demo --if-empty
+	@echo "Convening is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(DEV) PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app convening run --host $(HOST) --port $(PORT) --with-threads
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/registration.py
+
+install: $(VENV)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+/usr/bin/chromium:
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

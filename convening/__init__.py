@@ -1,0 +1,122 @@
+"""Convening: runs a national convening from first registration to the last badge scanned."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from convening import config, formatting
+from convening.extensions import csrf, db, limiter, migrate
+from convening.urls import SecretConverter, SlugConverter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    instance_path = Path(os.environ.get("CONVENING_INSTANCE_PATH") or ROOT / "instance")
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config.from_environment(os.environ, instance_path))
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from convening import models  # noqa: F401 - the whole schema, for Flask-Migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    app.url_map.converters.update(slug=SlugConverter, secret=SecretConverter)
+    _register_blueprints(app)
+    _register_templates(app)
+    _register_errors(app)
+    _register_commands(app)
+    app.after_request(_security_headers)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on, and WAL so the check-in page can read while a registration writes."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from convening.convenings.views import bp as convenings_bp
+    from convening.registration.views import bp as registration_bp
+
+    app.register_blueprint(convenings_bp)
+    app.register_blueprint(registration_bp)
+
+
+def _register_templates(app: Flask) -> None:
+    from convening.convenings.services import sponsor_tiers
+    from convening.forms import field_attributes
+
+    app.jinja_env.filters.update(
+        money=formatting.money,
+        date_range=formatting.date_range,
+        local_datetime=formatting.local_datetime,
+        clock=formatting.clock,
+    )
+    app.jinja_env.globals.update(sponsor_tiers=sponsor_tiers, field_attributes=field_attributes)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_template("errors/http.html", error=error), error.code
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return render_template("errors/http.html", error=None), 500
+
+
+def _register_commands(app: Flask) -> None:
+    from convening.demo.cli import demo_command
+    from convening.jobs.cli import worker_command
+    from convening.mail.cli import mail_cli
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(worker_command)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,445 @@
+"""Loading the demo convening, so organizers and developers can see every page full of believable data.
+
+Safe to run again: the convening, its program and its sponsors are created once, and sample attendees come
+from one seeded sequence, so a second run with the same number of registrations adds nothing. Registrations go
+through registration.services like any other, so seat counts, the waiting list and promotions stay right.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from itertools import islice
+
+from sqlalchemy import func, select
+
+from convening.convenings.models import Convening
+from convening.convenings.services import by_slug
+from convening.demo import data
+from convening.extensions import db
+from convening.program.models import (
+    ProgramSession,
+    Room,
+    SessionKind,
+    SessionSpeaker,
+    SlotKind,
+    Speaker,
+    SpeakerRole,
+    TimeSlot,
+    Track,
+)
+from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
+from convening.registration.services import AttendeeDetails, cancel, register
+from convening.sponsors.models import Sponsor, SponsorTier
+
+SAMPLE_ACTIVITY_STARTS = data.REGISTRATION_OPENS_AT.astimezone(UTC)
+SAMPLE_ACTIVITY_ENDS = data.SAMPLE_ACTIVITY_ENDS_AT.astimezone(UTC)
+
+
+@dataclass
+class DemoSummary:
+    """What load_demo found and did, for the command's report."""
+
+    convening_name: str
+    slug: str
+    created: bool  # False when the demo convening was already there
+    registrations_added: int
+    registrations_by_status: dict[RegistrationStatus, int]
+
+    @property
+    def registrations_total(self) -> int:
+        return sum(self.registrations_by_status.values())
+
+
+def load_demo(registrations: int = 200, *, seed: int = 2027) -> DemoSummary:
+    """Create the demo convening if it is missing, then top its registrations up to `registrations` in all.
+
+    Registrations are never removed: asking for fewer than are already there changes nothing.
+    """
+    if registrations < 0:
+        raise ValueError("registrations must be zero or more")
+    convening = by_slug(data.SLUG)
+    created = convening is None
+    if convening is None:
+        convening = _create_convening()
+    added = _top_up_registrations(convening, registrations, seed)
+    return DemoSummary(
+        convening_name=convening.name,
+        slug=convening.slug,
+        created=created,
+        registrations_added=added,
+        registrations_by_status=_count_by_status(convening.id),
+    )
+
+
+# --- the convening, its program and sponsors ------------------------------------------------------
+
+
+def _create_convening() -> Convening:
+    convening = Convening(
+        slug=data.SLUG,
+        name=data.NAME,
+        tagline=data.TAGLINE,
+        description=data.DESCRIPTION,
+        starts_on=data.STARTS_ON,
+        ends_on=data.ENDS_ON,
+        timezone=data.TIMEZONE,
+        venue_name=data.VENUE_NAME,
+        venue_address=data.VENUE_ADDRESS,
+        city=data.CITY,
+        state=data.STATE,
+        contact_email=data.CONTACT_EMAIL,
+        registration_opens_at=data.REGISTRATION_OPENS_AT.astimezone(UTC),
+        registration_closes_at=data.REGISTRATION_CLOSES_AT.astimezone(UTC),
+        capacity=data.CAPACITY,
+        ticket_types=[
+            TicketType(
+                name=spec.name,
+                description=spec.description,
+                price_cents=spec.price_cents,
+                currency="USD",
+                capacity=spec.capacity,
+                access_code=spec.access_code,
+                position=position,
+            )
+            for position, spec in enumerate(data.TICKET_TYPES)
+        ],
+    )
+    db.session.add(convening)
+    db.session.flush()  # the program and sponsor rows need the convening's id
+    _add_program(convening.id)
+    _add_sponsors(convening.id)
+    db.session.commit()
+    return convening
+
+
+def _local_to_utc(day: int, clock: time) -> datetime:
+    """A time on the program, given in Minneapolis time, as stored: in UTC."""
+    local = datetime.combine(data.STARTS_ON + timedelta(days=day), clock, tzinfo=data.ZONE)
+    return local.astimezone(UTC)
+
+
+def _add_program(convening_id: int) -> None:
+    rooms = {
+        spec.name: Room(convening_id=convening_id, name=spec.name, capacity=spec.capacity, position=position)
+        for position, spec in enumerate(data.ROOMS)
+    }
+    tracks = {
+        name: Track(convening_id=convening_id, name=name, position=position)
+        for position, name in enumerate(data.TRACKS)
+    }
+    slots = {
+        spec.key: TimeSlot(
+            convening_id=convening_id,
+            starts_at=_local_to_utc(spec.day, spec.starts),
+            ends_at=_local_to_utc(spec.day, spec.ends),
+            kind=SlotKind(spec.kind),
+            label=spec.label,
+        )
+        for spec in data.TIME_SLOTS
+    }
+    speakers = {
+        spec.name: Speaker(
+            convening_id=convening_id,
+            name=spec.name,
+            title=spec.title,
+            organization=spec.organization,
+            bio=spec.bio,
+        )
+        for spec in data.SPEAKERS
+    }
+    sessions = []
+    for spec in data.SESSIONS:
+        kind = SessionKind(spec.kind)
+        room = rooms[spec.room]
+        sessions.append(
+            ProgramSession(
+                convening_id=convening_id,
+                kind=kind,
+                title=spec.title,
+                description=spec.description,
+                track=tracks[spec.track] if spec.track else None,
+                room=room,
+                time_slot=slots[spec.slot],
+                # A workshop seats as many as its room; plenaries and meals are for everyone.
+                capacity=room.capacity if kind == SessionKind.BREAKOUT else None,
+                speakers=[
+                    SessionSpeaker(speaker=speakers[name], role=SpeakerRole(role), position=position)
+                    for position, (name, role) in enumerate(spec.speakers)
+                ],
+            )
+        )
+    db.session.add_all([*rooms.values(), *tracks.values(), *slots.values(), *speakers.values(), *sessions])
+
+
+def _add_sponsors(convening_id: int) -> None:
+    tiers = {
+        name: SponsorTier(convening_id=convening_id, name=name, rank=rank)
+        for rank, name in enumerate(data.SPONSOR_TIERS)
+    }
+    sponsors = [
+        Sponsor(
+            convening_id=convening_id,
+            tier=tiers[spec.tier],
+            name=spec.name,
+            url=spec.url,
+            acknowledgement=spec.acknowledgement,
+            position=position,
+        )
+        for position, spec in enumerate(data.SPONSORS)
+    ]
+    db.session.add_all([*tiers.values(), *sponsors])
+
+
+# --- sample registrations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleAttendee:
+    """A made-up attendee and what they do: register, perhaps pay, perhaps cancel, each at its moment."""
+
+    details: AttendeeDetails
+    ticket_type: str
+    registers_at: datetime
+    pays_at: datetime | None = None
+    cancels_at: datetime | None = None
+
+
+class _Step(enum.IntEnum):
+    """What an attendee does; the order breaks ties between steps at the same moment."""
+
+    REGISTER = 0
+    PAY = 1
+    CANCEL = 2
+
+
+def _top_up_registrations(convening: Convening, target: int, seed: int) -> int:
+    """Register the next sample attendees not yet present until the convening has `target` registrations.
+
+    Every step is replayed in time order, so a seat freed by a cancellation goes to whoever was waiting then.
+    """
+    existing = db.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.convening_id == convening.id)
+    )
+    if existing >= target:
+        return 0
+    present = set(
+        db.session.scalars(select(Registration.email).where(Registration.convening_id == convening.id))
+    )
+    newcomers = list(
+        islice(
+            (attendee for attendee in sample_attendees(seed) if attendee.details.email not in present),
+            target - existing,
+        )
+    )
+    steps: list[tuple[datetime, _Step, int]] = []
+    for index, attendee in enumerate(newcomers):
+        steps.append((attendee.registers_at, _Step.REGISTER, index))
+        if attendee.pays_at:
+            steps.append((attendee.pays_at, _Step.PAY, index))
+        if attendee.cancels_at:
+            steps.append((attendee.cancels_at, _Step.CANCEL, index))
+    steps.sort()
+
+    ticket_types = {ticket_type.name: ticket_type for ticket_type in convening.ticket_types}
+    # Ids rather than objects: every commit expires each object the session still holds, which would make
+    # loading thousands of registrations slow.
+    registration_ids: dict[int, int] = {}
+    for moment, step, index in steps:
+        attendee = newcomers[index]
+        if step == _Step.REGISTER:
+            ticket_type = ticket_types[attendee.ticket_type]
+            registration = register(convening, ticket_type, attendee.details, now=moment, notify=False)
+            registration_ids[index] = registration.id
+        elif step == _Step.PAY:
+            _mark_paid(db.session.get_one(Registration, registration_ids[index]), moment)
+        else:
+            cancel(db.session.get_one(Registration, registration_ids[index]), now=moment, notify=False)
+    return len(newcomers)
+
+
+def _mark_paid(registration: Registration, moment: datetime) -> None:
+    """Stands in for the payments module, not built yet; both states hold a seat, so no counter moves."""
+    if registration.status == RegistrationStatus.PENDING_PAYMENT:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = moment
+        db.session.commit()
+
+
+def _count_by_status(convening_id: int) -> dict[RegistrationStatus, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.convening_id == convening_id)
+        .group_by(Registration.status)
+    )
+    counts = {status: count for status, count in rows}
+    return {status: counts.get(status, 0) for status in RegistrationStatus}
+
+
+_TRADITION_WEIGHTS = [tradition.weight for tradition in data.NAME_TRADITIONS]
+_EMAIL_FOLDS = str.maketrans({"đ": "d", "Đ": "D", "ł": "l"})  # letters NFKD leaves as they are
+
+
+def sample_attendees(seed: int) -> Iterator[SampleAttendee]:
+    """The endless, always identical sequence of sample attendees for a seed; featured people first."""
+    inventor = _Inventor(random.Random(seed))
+    for person in data.FEATURED_ATTENDEES:
+        inventor.emails.add(person.email)
+        yield _featured(person, inventor.rng)
+    while True:
+        yield inventor.invent()
+
+
+def _featured(person: data.FeaturedAttendee, rng: random.Random) -> SampleAttendee:
+    details = AttendeeDetails(
+        first_name=person.first_name,
+        family_name=person.family_name,
+        badge_name=person.badge_name,
+        email=person.email,
+        pronouns=person.pronouns,
+        title=person.title,
+        organization=person.organization,
+        city=person.city,
+        state=person.state,
+        dietary=DietaryNeed(person.dietary),
+        listed_in_directory=True,
+        photo_consent=True,
+    )
+    return SampleAttendee(details, data.ELECTED_OFFICIAL, registers_at=_registration_moment(rng))
+
+
+@dataclass
+class _Inventor:
+    """Makes up attendees, remembering the emails and mayoralties handed out so none is given twice."""
+
+    rng: random.Random
+    emails: set[str] = field(default_factory=set)
+    cities_with_mayor: set[str] = field(default_factory=set)
+
+    def invent(self) -> SampleAttendee:
+        rng = self.rng
+        tradition = rng.choices(data.NAME_TRADITIONS, weights=_TRADITION_WEIGHTS)[0]
+        gender = rng.choices(("woman", "man", "neutral"), weights=(49, 47, 4))[0]
+        given_names = {"woman": tradition.women, "man": tradition.men}.get(gender, data.GENDER_NEUTRAL_NAMES)
+        first_name = rng.choice(given_names)
+        # Families mix: some people carry a family name from another tradition.
+        family_tradition = rng.choice(data.NAME_TRADITIONS) if rng.random() < 0.12 else tradition
+        family_name = rng.choice(family_tradition.family_names)
+        ticket_type = rng.choices(
+            (data.ELECTED_OFFICIAL, data.PARTNER_ORGANIZATION, data.STAFF_AND_GUESTS), weights=(77, 20, 3)
+        )[0]
+        title, organization, city, state, area_code = self._affiliation(ticket_type)
+        dietary, dietary_notes = _dietary_need(rng, tradition)
+        email = self._unique_email(first_name, family_name)
+        self.emails.add(email)
+        details = AttendeeDetails(
+            first_name=first_name,
+            family_name=family_name,
+            email=email,
+            pronouns=_pronouns(rng, gender),
+            title=title,
+            organization=organization,
+            city=city,
+            state=state,
+            phone=f"({area_code}) 555-01{rng.randrange(100):02d}" if rng.random() < 0.6 else "",
+            dietary=dietary,
+            dietary_notes=dietary_notes,
+            accessibility_needs=rng.choice(data.ACCESSIBILITY_NEEDS) if rng.random() < 0.04 else "",
+            listed_in_directory=rng.random() < 0.7,
+            photo_consent=rng.random() < 0.8,
+        )
+        registers_at = _registration_moment(rng)
+        pays_at = None
+        if ticket_type == data.PARTNER_ORGANIZATION and rng.random() < 0.9:
+            paid = (registers_at + timedelta(hours=rng.uniform(1, 240))).replace(microsecond=0)
+            pays_at = paid if paid < SAMPLE_ACTIVITY_ENDS else None  # recent registrants have not paid yet
+        cancels_at = None
+        if rng.random() < 0.04:
+            cancels_at = (registers_at + (SAMPLE_ACTIVITY_ENDS - registers_at) * rng.random()).replace(
+                microsecond=0
+            )
+        return SampleAttendee(details, ticket_type, registers_at, pays_at, cancels_at)
+
+    def _affiliation(self, ticket_type: str) -> tuple[str, str, str, str, str]:
+        """Title, organization, city, state and area code, fitting the ticket type."""
+        rng = self.rng
+        place = rng.choice(data.PLACES)
+        where = (place.city, place.state, place.area_code)
+        if ticket_type == data.PARTNER_ORGANIZATION:
+            return rng.choice(data.PARTNER_TITLES), rng.choice(data.PARTNER_ORGANIZATIONS), *where
+        if ticket_type == data.STAFF_AND_GUESTS:
+            return rng.choice(data.STAFF_TITLES), data.HOST_ORGANIZATION, *where
+        roll = rng.random()
+        if roll < 0.06:
+            township = rng.choice(data.TOWNSHIPS)
+            return township.title, township.name, township.city, township.state, township.area_code
+        if roll < 0.11 and place.state in data.STATE_HOUSES:
+            return "State Representative", data.STATE_HOUSES[place.state], *where
+        if roll < 0.27 and place.county and place.county_title:
+            return place.county_title, place.county, *where
+        if roll < 0.43:
+            return rng.choice(("School Board Member", "School Board Trustee")), place.school_district, *where
+        if roll < 0.50 and place.city not in self.cities_with_mayor:
+            self.cities_with_mayor.add(place.city)
+            return "Mayor", place.government, *where
+        return place.council_title, place.government, *where
+
+    def _unique_email(self, first_name: str, family_name: str) -> str:
+        first, family = _email_part(first_name), _email_part(family_name)
+        local = self.rng.choice(
+            (f"{first}.{family}", f"{first}{family}", f"{first[0]}{family}", f"{first}_{family}")
+        )
+        domain = self.rng.choice(data.EMAIL_DOMAINS)
+        email, number = f"{local}@{domain}", 2
+        while email in self.emails:
+            email, number = f"{local}{number}@{domain}", number + 1
+        return email
+
+
+def _email_part(name: str) -> str:
+    """'Ó Súilleabháin' -> 'osuilleabhain': accents dropped, only ASCII letters and digits kept."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_EMAIL_FOLDS)).lower()
+    return "".join(char for char in decomposed if char.isascii() and char.isalnum())
+
+
+def _registration_moment(rng: random.Random) -> datetime:
+    """Sometime between the opening of registration and the end of the sample story, busiest early on."""
+    span = SAMPLE_ACTIVITY_ENDS - SAMPLE_ACTIVITY_STARTS
+    return (SAMPLE_ACTIVITY_STARTS + span * rng.random() ** 1.6).replace(microsecond=0)
+
+
+def _pronouns(rng: random.Random, gender: str) -> str:
+    """About half of attendees share pronouns."""
+    roll = rng.random()
+    if gender == "neutral":
+        return "they/them" if roll < 0.6 else ""
+    if roll < 0.5:
+        return ""
+    if roll < 0.94:
+        return "she/her" if gender == "woman" else "he/him"
+    return "she/they" if gender == "woman" else "he/they"
+
+
+_COMMON_DIETS = (
+    DietaryNeed.NONE,
+    DietaryNeed.VEGETARIAN,
+    DietaryNeed.VEGAN,
+    DietaryNeed.GLUTEN_FREE,
+    DietaryNeed.HALAL,
+    DietaryNeed.KOSHER,
+    DietaryNeed.OTHER,
+)
+_COMMON_DIET_WEIGHTS = (66, 14, 6, 6, 1, 1, 6)
+
+
+def _dietary_need(rng: random.Random, tradition: data.NameTradition) -> tuple[DietaryNeed, str]:
+    if rng.random() < tradition.halal_share:
+        return DietaryNeed.HALAL, ""
+    if rng.random() < tradition.kosher_share:
+        return DietaryNeed.KOSHER, ""
+    need = rng.choices(_COMMON_DIETS, weights=_COMMON_DIET_WEIGHTS)[0]
+    return need, rng.choice(data.DIETARY_NOTES) if need == DietaryNeed.OTHER else ""

@@ -1,0 +1,130 @@
+"""The program: rooms, tracks, time slots, sessions and the speakers who lead them.
+
+Kept small for now; the program issue grows it (capacity rules, photos, links, availability).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from convening.extensions import db
+from convening.sqltypes import UTCDateTime, enum_type
+
+
+class SlotKind(enum.StrEnum):
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+    MEAL = "meal"
+    BREAK = "break"
+
+
+class SessionKind(enum.StrEnum):
+    KEYNOTE = "keynote"
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+    MEAL = "meal"
+
+    @property
+    def label(self) -> str:
+        return {"keynote": "Keynote", "plenary": "Plenary", "breakout": "Breakout workshop", "meal": "Meal"}[
+            self.value
+        ]
+
+
+class SpeakerRole(enum.StrEnum):
+    KEYNOTE = "keynote"
+    MODERATOR = "moderator"
+    PANELIST = "panelist"
+    FACILITATOR = "facilitator"
+    PRESENTER = "presenter"
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("convening_id", "name"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Track(db.Model):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("convening_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TimeSlot(db.Model):
+    __tablename__ = "time_slots"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[SlotKind] = mapped_column(enum_type(SlotKind, "slot_kind"))
+    label: Mapped[str] = mapped_column(String(120), default="")
+
+
+class ProgramSession(db.Model):
+    """A Session of DESIGN.md (keynote, plenary, breakout workshop or meal), named apart from db.session."""
+
+    __tablename__ = "program_sessions"
+    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, "session_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    time_slot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("time_slots.id", ondelete="SET NULL"), index=True
+    )
+    capacity: Mapped[int | None] = mapped_column(Integer)
+
+    track: Mapped[Track | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    time_slot: Mapped[TimeSlot | None] = relationship()
+    speakers: Mapped[list[SessionSpeaker]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.position"
+    )
+
+
+class Speaker(db.Model):
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(150))
+    title: Mapped[str] = mapped_column(String(150), default="")
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+
+
+class SessionSpeaker(db.Model):
+    __tablename__ = "session_speakers"
+    __table_args__ = (UniqueConstraint("session_id", "speaker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("program_sessions.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[SpeakerRole] = mapped_column(enum_type(SpeakerRole, "speaker_role"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[ProgramSession] = relationship(back_populates="speakers")
+    speaker: Mapped[Speaker] = relationship()

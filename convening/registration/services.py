@@ -1,0 +1,389 @@
+"""Registering, editing, cancelling and the waiting list.
+
+Seats are claimed with conditional UPDATEs on the convening and the ticket type (`seats_taken < capacity`),
+and CHECK constraints make an overbooked row impossible to store. Every flow that moves a seat first locks
+the convening row, so those flows run one at a time per convening, read what the previous one committed,
+and always take locks in the same order.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import secrets
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from convening.badges.tokens import new_token
+from convening.convenings.models import Convening
+from convening.extensions import db
+from convening.mail.services import queue_email
+from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
+from convening.sqltypes import utcnow
+from convening.urls import external_url
+
+
+class DuplicateRegistration(Exception):
+    """Someone with this email already holds an active registration for the convening."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(email)
+        self.email = email
+
+
+class RegistrationClosed(Exception):
+    """Registration (or sales of the chosen ticket) is not open at this moment."""
+
+
+@dataclass
+class AttendeeDetails:
+    """What an attendee tells us about themselves; the same for the public form, edits and imports."""
+
+    first_name: str
+    email: str
+    family_name: str = ""
+    badge_name: str = ""
+    pronouns: str = ""
+    title: str = ""
+    organization: str = ""
+    city: str = ""
+    state: str = ""
+    phone: str = ""
+    dietary: DietaryNeed = DietaryNeed.NONE
+    dietary_notes: str = ""
+    accessibility_needs: str = ""
+    listed_in_directory: bool = False
+    photo_consent: bool = False
+
+    def __post_init__(self) -> None:
+        # Whoever calls (form, import, script), the one-registration-per-email rule cannot be dodged by case.
+        self.email = self.email.strip().lower()
+
+    @classmethod
+    def of(cls, registration: Registration) -> AttendeeDetails:
+        return cls(**{field.name: getattr(registration, field.name) for field in fields(cls)})
+
+    def apply_to(self, registration: Registration) -> None:
+        for field in fields(self):
+            setattr(registration, field.name, getattr(self, field.name))
+        registration.badge_name = self.badge_name or f"{self.first_name} {self.family_name}".strip()
+
+
+class Window(enum.StrEnum):
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> Window:
+    if opens_at is not None and now < opens_at:
+        return Window.NOT_YET
+    if closes_at is not None and now >= closes_at:
+        return Window.CLOSED
+    return Window.OPEN
+
+
+def registration_window(convening: Convening, now: datetime) -> Window:
+    return window(convening.registration_opens_at, convening.registration_closes_at, now)
+
+
+def ticket_window(ticket_type: TicketType, now: datetime) -> Window:
+    return window(ticket_type.sales_start_at, ticket_type.sales_end_at, now)
+
+
+def code_matches(ticket_type: TicketType, code: str) -> bool:
+    """Access codes compare without regard to case or surrounding spaces, in constant time."""
+    if not ticket_type.access_code:
+        return True
+    given = code.strip().casefold().encode()
+    return hmac.compare_digest(given, ticket_type.access_code.strip().casefold().encode())
+
+
+def offered_ticket_types(convening: Convening, access_code: str, now: datetime) -> list[TicketType]:
+    """Ticket types on sale now that this visitor may see: public ones, plus those the code unlocks."""
+    return [
+        ticket_type
+        for ticket_type in convening.ticket_types
+        if ticket_window(ticket_type, now) == Window.OPEN
+        and (not ticket_type.is_hidden or (access_code and code_matches(ticket_type, access_code)))
+    ]
+
+
+def code_unlocks_anything(convening: Convening, access_code: str) -> bool:
+    return any(t.is_hidden and code_matches(t, access_code) for t in convening.ticket_types)
+
+
+def active_registration_for(convening_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.convening_id == convening_id,
+            Registration.email == email,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def registration_by_secret(convening: Convening, secret: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.convening_id == convening.id, Registration.manage_secret == secret
+        )
+    )
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """1 for the next person to be offered a seat of this ticket type."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.ticket_type_id == registration.ticket_type_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.created_at < registration.created_at,
+                (Registration.created_at == registration.created_at) & (Registration.id < registration.id),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+@dataclass
+class Availability:
+    """What the form tells someone about a ticket before they fill it in."""
+
+    seats_left: int | None  # None: no limit
+    waiting_list: bool  # a registration now joins the waiting list
+
+
+def availability(ticket_type: TicketType) -> Availability:
+    limits = [left for left in (ticket_type.seats_left, ticket_type.convening.seats_left) if left is not None]
+    seats_left = min(limits) if limits else None
+    return Availability(seats_left, seats_left == 0 or _someone_waiting_for(ticket_type))
+
+
+# --- seats ----------------------------------------------------------------------------------------
+
+
+def _lock_convening(convening_id: int) -> None:
+    """Take the convening's write lock until commit: a row lock on PostgreSQL, the database lock on SQLite.
+
+    A no-op UPDATE does both, where SELECT ... FOR UPDATE would not lock anything on SQLite.
+    """
+    db.session.execute(
+        update(Convening).where(Convening.id == convening_id).values(seats_taken=Convening.seats_taken),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _move_seats(model: type[Convening] | type[TicketType], row_id: int, delta: int) -> bool:
+    statement = update(model).where(model.id == row_id)
+    if delta > 0:
+        statement = statement.where(
+            or_(model.capacity.is_(None), model.seats_taken + delta <= model.capacity)
+        )
+    else:
+        statement = statement.where(model.seats_taken + delta >= 0)
+    result = db.session.execute(
+        statement.values(seats_taken=model.seats_taken + delta),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1
+
+
+def _claim_seat(ticket_type: TicketType) -> bool:
+    """Take one seat of the convening and one of the ticket type, or neither."""
+    if not _move_seats(Convening, ticket_type.convening_id, +1):
+        return False
+    if not _move_seats(TicketType, ticket_type.id, +1):
+        _move_seats(Convening, ticket_type.convening_id, -1)
+        return False
+    return True
+
+
+def _release_seat(ticket_type: TicketType) -> None:
+    _move_seats(Convening, ticket_type.convening_id, -1)
+    _move_seats(TicketType, ticket_type.id, -1)
+
+
+def _seated_status(ticket_type: TicketType) -> RegistrationStatus:
+    return RegistrationStatus.CONFIRMED if ticket_type.is_free else RegistrationStatus.PENDING_PAYMENT
+
+
+def _someone_waiting_for(ticket_type: TicketType) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Registration.ticket_type_id == ticket_type.id,
+                    Registration.status == RegistrationStatus.WAITLISTED,
+                )
+            )
+        )
+    )
+
+
+# --- flows ----------------------------------------------------------------------------------------
+
+
+def register(
+    convening: Convening,
+    ticket_type: TicketType,
+    details: AttendeeDetails,
+    *,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> Registration:
+    """Seat the attendee if a seat is free, otherwise put them on the waiting list; commits.
+
+    Nobody jumps the waiting list: while someone waits for this ticket type, newcomers wait too.
+    """
+    now = now or utcnow()
+    if ticket_type.convening_id != convening.id:
+        raise ValueError("ticket type of another convening")
+    if registration_window(convening, now) != Window.OPEN or ticket_window(ticket_type, now) != Window.OPEN:
+        raise RegistrationClosed
+    _lock_convening(convening.id)
+    if active_registration_for(convening.id, details.email):
+        db.session.rollback()
+        raise DuplicateRegistration(details.email)
+    seated = not _someone_waiting_for(ticket_type) and _claim_seat(ticket_type)
+    status = _seated_status(ticket_type) if seated else RegistrationStatus.WAITLISTED
+    registration = Registration(
+        convening=convening,
+        ticket_type=ticket_type,
+        status=status,
+        price_cents=ticket_type.price_cents,
+        currency=ticket_type.currency,
+        manage_secret=secrets.token_urlsafe(32),
+        badge_token=new_token(),
+        created_at=now,
+        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+    )
+    details.apply_to(registration)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DuplicateRegistration(details.email) from None
+    if notify:
+        _notify(registration, status.value)
+    db.session.commit()
+    return registration
+
+
+def update_details(registration: Registration, details: AttendeeDetails) -> Registration:
+    """Save an attendee's own edits; the badge token and the seat stay as they are. Commits."""
+    old_email = registration.email
+    details.apply_to(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DuplicateRegistration(details.email) from None
+    if registration.email != old_email:
+        # Tell the old address, so a leaked link cannot quietly take a registration over.
+        _notify(registration, "email_changed", to=old_email, with_qr=False, old_email=old_email)
+    db.session.commit()
+    return registration
+
+
+def cancel(
+    registration: Registration, *, now: datetime | None = None, notify: bool = True
+) -> list[Registration]:
+    """Cancel, free the seat and offer it to the waiting list; returns who was promoted. Commits."""
+    now = now or utcnow()
+    _lock_convening(registration.convening_id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        db.session.rollback()
+        return []
+    held_seat = registration.status.holds_seat
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    if held_seat:
+        _release_seat(registration.ticket_type)
+    if notify:
+        _notify(registration, "cancelled")
+    promoted = _promote(registration.convening, now=now, notify=notify) if held_seat else []
+    db.session.commit()
+    return promoted
+
+
+def promote_from_waiting_list(convening: Convening, *, now: datetime | None = None) -> list[Registration]:
+    """Fill every seat that is free with the longest-waiting people; for capacity raised by staff. Commits."""
+    _lock_convening(convening.id)
+    promoted = _promote(convening, now=now or utcnow(), notify=True)
+    db.session.commit()
+    return promoted
+
+
+def _promote(convening: Convening, *, now: datetime, notify: bool) -> list[Registration]:
+    """Seat the longest-waiting person whose ticket type has room, again, until no seat is left.
+
+    One short query per promotion, so a long waiting list costs nothing when a single seat frees.
+    """
+    promoted: list[Registration] = []
+    while True:
+        candidate = db.session.scalars(
+            select(Registration)
+            .join(Registration.ticket_type)
+            .where(
+                Registration.convening_id == convening.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+                or_(TicketType.capacity.is_(None), TicketType.seats_taken < TicketType.capacity),
+            )
+            .order_by(Registration.created_at, Registration.id)
+            .limit(1)
+        ).first()
+        if candidate is None or not _claim_seat(candidate.ticket_type):
+            return promoted
+        candidate.status = _seated_status(candidate.ticket_type)
+        candidate.confirmed_at = now if candidate.status == RegistrationStatus.CONFIRMED else None
+        promoted.append(candidate)
+        if notify:
+            _notify(candidate, "promoted")
+
+
+def send_manage_link(convening: Convening, email: str) -> bool:
+    """Email the manage link to an active registration of this address; False when there is none. Commits."""
+    registration = active_registration_for(convening.id, email)
+    if registration is None:
+        return False
+    _notify(registration, "manage_link")
+    db.session.commit()
+    return True
+
+
+def _notify(
+    registration: Registration,
+    template: str,
+    *,
+    to: str | None = None,
+    with_qr: bool = True,
+    **extra: object,
+) -> None:
+    """Queue the email named by template; the QR code goes only to a confirmed attendee's own address."""
+    convening = registration.convening
+    with_qr = with_qr and registration.status == RegistrationStatus.CONFIRMED
+    queue_email(
+        to=to or registration.email,
+        template=f"registration/{template}",
+        kind=template,
+        convening_id=convening.id,
+        registration_id=registration.id,
+        qr_token=registration.badge_token if with_qr else None,
+        context={
+            "registration": registration,
+            "convening": convening,
+            "manage_url": external_url(
+                "registration.manage", slug=convening.slug, secret=registration.manage_secret
+            ),
+            "waiting_position": waiting_list_position(registration),
+            **extra,
+        },
+    )

@@ -1,0 +1,32 @@
+"""Absolute links for emails, built from PUBLIC_URL and never from the request's Host header.
+
+A forged Host header must not be able to put an attacker's address in front of someone's manage link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from werkzeug.routing import BaseConverter
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    public = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(
+        public.netloc, script_name=public.path or "/", url_scheme=public.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+class SlugConverter(BaseConverter):
+    """A convening's slug; anything else in that place is a 404 before any query runs."""
+
+    regex = r"[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?"
+
+
+class SecretConverter(BaseConverter):
+    """A manage-link secret as secrets.token_urlsafe makes them."""
+
+    regex = r"[A-Za-z0-9_-]{20,64}"
