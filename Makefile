@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Debian's chromium drives the browser tests; apt-get needs root, so use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEV    := CONVENING_ENV=$${CONVENING_ENV:-development}
+DEV    := CONVENING_ENV=$${CONVENING_ENV:-development} PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test lint format bench install clean
 
@@ -14,9 +14,12 @@ run: $(VENV)/.installed
 	$(DEV) $(BIN)/flask --app convening db upgrade
 	$(DEV) $(BIN)/flask --app convening demo --if-empty
 	@echo "Convening is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
-	$(DEV) PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app convening run --host $(HOST) --port $(PORT) --with-threads
+	$(DEV) $(BIN)/flask --app convening run --host $(HOST) --port $(PORT) --with-threads
 
-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+# Fonts for names in every script (Latin with Vietnamese, Arabic, CJK...) on screen and in print.
+FONTS  := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium $(FONTS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -53,6 +56,10 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+$(FONTS):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

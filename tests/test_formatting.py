@@ -27,5 +27,5 @@ def test_times_in_the_convening_time_zone() -> None:
     moment = datetime(2027, 6, 15, 14, 30, tzinfo=UTC)
     assert local_datetime(moment, "America/Chicago") == "Tuesday, June 15, 2027 at 9:30 AM CDT"
     assert local_datetime(moment, "America/Los_Angeles") == "Tuesday, June 15, 2027 at 7:30 AM PDT"
-    assert clock(datetime(2027, 6, 15, 0, 5)) == "12:05 AM"
-    assert clock(datetime(2027, 6, 15, 12, 0)) == "12:00 PM"
+    assert clock(datetime(2027, 6, 15, 0, 5, tzinfo=UTC)) == "12:05 AM"
+    assert clock(datetime(2027, 6, 15, 12, 0, tzinfo=UTC)) == "12:00 PM"

@@ -92,9 +92,7 @@ def test_waiting_list_and_promotion_emails_arrive(app: Flask, client: FlaskClien
     [cancelled] = [m for m in smtp.to("first@example.org") if "cancelled" in subject(m)]
     assert subject(cancelled) == "Your registration for National Convening of Local Leaders is cancelled"
     [_, promoted] = smtp.to("second@example.org")
-    assert (
-        subject(promoted) == "A seat opened up: you're registered for National Convening of Local Leaders"
-    )
+    assert subject(promoted) == "A seat opened up: you're registered for National Convening of Local Leaders"
     [image] = [part for part in promoted.walk() if part.get_content_type() == "image/png"]
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.get_content())))
     assert [code.text for code in decoded] == [registration(app, "second@example.org").badge_token]

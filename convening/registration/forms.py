@@ -11,6 +11,25 @@ from convening.registration.models import DietaryNeed
 from convening.registration.services import AttendeeDetails
 
 
+def _ticket_id(value: object) -> int | None:
+    """Forged or stale values become None and get the same plain message as no choice at all."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+class TicketChoiceForm(FlaskForm):
+    """Declared before AttendeeForm: WTForms orders fields by declaration, and the ticket comes first."""
+
+    ticket_type = RadioField(
+        "Ticket", coerce=_ticket_id, validate_choice=False, validators=[InputRequired("Choose a ticket.")]
+    )
+    access_code = HiddenField()
+
+    def validate_ticket_type(self, field: RadioField) -> None:
+        if field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError("Choose one of the tickets shown.")
+
+
 class AttendeeForm(FlaskForm):
     first_name = LineField("First name", max_length=100, validators=[DataRequired("Enter your first name.")])
     family_name = LineField("Family name", max_length=100)
@@ -58,21 +77,8 @@ class AttendeeForm(FlaskForm):
         )
 
 
-def _ticket_id(value: object) -> int | None:
-    """Forged or stale values become None and get the same plain message as no choice at all."""
-    text = str(value)
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
-
-
-class RegistrationForm(AttendeeForm):
-    ticket_type = RadioField(
-        "Ticket", coerce=_ticket_id, validate_choice=False, validators=[InputRequired("Choose a ticket.")]
-    )
-    access_code = HiddenField()
-
-    def validate_ticket_type(self, field: RadioField) -> None:
-        if field.data not in {choice.value for choice in field.choices or []}:
-            raise ValidationError("Choose one of the tickets shown.")
+class RegistrationForm(TicketChoiceForm, AttendeeForm):
+    """Ticket first, then the attendee: the order of the page and of its error summary."""
 
 
 class ResendLinkForm(FlaskForm):
