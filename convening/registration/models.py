@@ -121,14 +121,14 @@ class Registration(db.Model):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registrations_convening_status_created", "convening_id", "status", "created_at"),
+        # The waiting list of one ticket type, in order: the newcomer check and the position shown.
+        Index("ix_registrations_ticket_type_status_created", "ticket_type_id", "status", "created_at"),
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"))
-    ticket_type_id: Mapped[int] = mapped_column(
-        ForeignKey("ticket_types.id", ondelete="RESTRICT"), index=True
-    )
+    ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id", ondelete="RESTRICT"))
     status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus, "registration_status"))
 
     first_name: Mapped[str] = mapped_column(String(100))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c1f917652c5a
+Revision ID: 2e2066400f2f
 Revises: 
-Create Date: 2026-11-21 09:37:13.524503
+Create Date: 2026-11-21 09:59:00.332704
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c1f917652c5a'
+revision = '2e2066400f2f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -191,7 +191,7 @@ def upgrade():
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index('ix_registrations_convening_status_created', ['convening_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_registrations_ticket_type_id'), ['ticket_type_id'], unique=False)
+        batch_op.create_index('ix_registrations_ticket_type_status_created', ['ticket_type_id', 'status', 'created_at'], unique=False)
         batch_op.create_index('uq_registrations_active_email', ['convening_id', 'email'], unique=True, sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
 
     op.create_table('sponsors',
@@ -272,7 +272,7 @@ def downgrade():
     op.drop_table('sponsors')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('uq_registrations_active_email', sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
-        batch_op.drop_index(batch_op.f('ix_registrations_ticket_type_id'))
+        batch_op.drop_index('ix_registrations_ticket_type_status_created')
         batch_op.drop_index('ix_registrations_convening_status_created')
 
     op.drop_table('registrations')

@@ -1,0 +1,309 @@
+"""Time a registration POST with thousands of registrations already stored, on SQLite and PostgreSQL.
+
+Usage: .venv/bin/python bench/registration.py [--engines sqlite,postgresql] [--existing 2000] [--posts 200]
+
+Each engine gets a fresh database built by the migrations, a convening open for registration and
+--existing registrations stored through registration.services.register, so the seat counters are right.
+Then --posts real form submissions go through the Flask test client with CSRF, the rate limiter and the
+confirmation email (rendered and written to the outbox) all on, as in production. Prints the median and
+p95 of the POST alone and exits 1 when an engine's median misses the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import re
+import secrets
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+os.environ["CONVENING_ENV"] = "testing"
+
+import psycopg
+import sqlalchemy
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from psycopg import sql
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from convening import create_app
+from convening.extensions import db
+from convening.mail.models import OutboxMessage
+from convening.models import Convening, Registration, TicketType
+from convening.registration.services import AttendeeDetails, register
+
+TARGET_MEDIAN_MS = 50.0
+WARMUP_POSTS = 5
+SLUG = "bench"
+PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PEOPLE = [
+    ("Héctor", "Ramírez", "he/him", "City Council Member, District 3", "City of Tucson", "Tucson", "AZ"),
+    ("Nguyễn", "Thị Lan", "she/her", "Mayor", "City of Garden Grove", "Garden Grove", "CA"),
+    ("Siobhán", "O'Connor", "she/they", "County Commissioner", "Hennepin County", "Minneapolis", "MN"),
+    ("Kwame", "Mensah-Boateng", "he/him", "Chief of Staff", "Office of the Mayor", "Columbus", "OH"),
+    ("Zoë", "Åberg", "they/them", "Policy Director", "National League of Towns", "Washington", "DC"),
+]
+
+
+@dataclass
+class Target:
+    """One engine to measure: its app on a fresh, migrated and seeded database."""
+
+    engine: str
+    app: Flask
+    ticket_type_id: int
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    parser.add_argument("--existing", type=int, default=2000, help="registrations stored before timing")
+    parser.add_argument("--posts", type=int, default=200, help="timed registration POSTs per engine")
+    args = parser.parse_args()
+    args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
+    unknown = set(args.engines) - {"sqlite", "postgresql"}
+    if unknown or not args.engines:
+        parser.error(f"--engines takes sqlite and/or postgresql, not {args.engines!r}")
+    if args.existing < 0 or args.posts < 2:
+        parser.error("--existing must be 0 or more and --posts at least 2 (for a p95)")
+    return args
+
+
+@contextmanager
+def fresh_database(engine: str, workdir: Path) -> Iterator[str]:
+    """Yield the URL of an empty database; a PostgreSQL one is dropped afterwards, even on error."""
+    if engine == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    name = f"convening_bench_{secrets.token_hex(4)}"
+    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql")
+    with psycopg.connect(
+        admin_url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+    ) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+                hide_password=False
+            )
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def bench_app(database_url: str) -> Iterator[Flask]:
+    """The app as production runs it, except a rate limit no benchmark can hit.
+
+    JOBS_EAGER delivers each email inside the request (no SMTP_HOST: it stays in the outbox), so that cost
+    is counted and no background thread competes with the request for the two cores.
+    """
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_URL": "https://convening.example.org",
+            "REGISTRATION_RATE_LIMIT": "1000000 per minute",
+            "SMTP_HOST": None,
+            "JOBS_EAGER": True,
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    # After upgrade(): Alembic's logging config would undo it. Queued mail is logged at INFO otherwise.
+    logging.getLogger("convening.mail").setLevel(logging.WARNING)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def seed(app: Flask, existing: int) -> int:
+    """An open convening without an overall limit and its ticket types; returns the free ticket's id."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        convening = Convening(
+            slug=SLUG,
+            name="National Convening of Local Leaders",
+            starts_on=date(2027, 6, 15),
+            ends_on=date(2027, 6, 17),
+            timezone="America/Chicago",
+            venue_name="Minneapolis Convention Center",
+            city="Minneapolis",
+            state="MN",
+            contact_email="help@convening.example.org",
+            registration_opens_at=now - timedelta(days=30),
+            registration_closes_at=now + timedelta(days=60),
+            capacity=None,
+        )
+        free = TicketType(name="Elected official", capacity=100_000, position=0)
+        paid = TicketType(name="Staff and partners", price_cents=35_000, capacity=100_000, position=1)
+        convening.ticket_types.extend([free, paid])
+        db.session.add(convening)
+        db.session.commit()
+        for number in range(existing):
+            register(convening, free, details(f"existing-{number}@example.org", number), notify=False)
+        return free.id
+
+
+def details(email: str, number: int) -> AttendeeDetails:
+    """Varied attendees with accented names, as the form would store them."""
+    first_name, family_name, pronouns, title, organization, city, state = PEOPLE[number % len(PEOPLE)]
+    return AttendeeDetails(
+        first_name=first_name,
+        family_name=family_name,
+        pronouns=pronouns,
+        title=title,
+        organization=organization,
+        city=city,
+        state=state,
+        email=email,
+    )
+
+
+def form_data(ticket_type_id: int, email: str, number: int, csrf_token: str) -> dict[str, str]:
+    """Everything a careful attendee fills in, so every validator and cleaner runs."""
+    first_name, family_name, pronouns, title, organization, city, state = PEOPLE[number % len(PEOPLE)]
+    return {
+        "csrf_token": csrf_token,
+        "access_code": "",
+        "ticket_type": str(ticket_type_id),
+        "first_name": first_name,
+        "family_name": family_name,
+        "badge_name": f"{first_name} {family_name[0]}.",
+        "pronouns": pronouns,
+        "title": title,
+        "organization": organization,
+        "city": city,
+        "state": state,
+        "email": email,
+        "phone": "(312) 555-0143",
+        "dietary": "other",
+        "dietary_notes": "Severe peanut allergy.\nNo shellfish, please.",
+        "accessibility_needs": "Step-free access to the plenary hall; large-print program.",
+        "listed_in_directory": "y",
+        "photo_consent": "y",
+    }
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """Read the token from the form, as a browser does; the client keeps the session cookie it belongs to."""
+    page = client.get(url)
+    if page.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {page.status_code}")
+    match = CSRF_INPUT.search(page.get_data(as_text=True))
+    if match is None:
+        raise RuntimeError(f"no CSRF token on {url}")
+    return match.group(1)
+
+
+def post_registration(client: FlaskClient, url: str, data: dict[str, str]) -> float:
+    """POST one registration and return its seconds; then follow the redirect untimed, as a browser would.
+
+    Following it also shows the flash message, which would otherwise pile up in the session cookie.
+    """
+    started = time.perf_counter()
+    response = client.post(url, data=data)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 303:
+        raise RuntimeError(
+            f"POST {url} for {data['email']} answered {response.status_code}, not 303:\n"
+            + response.get_data(as_text=True)[:2000]
+        )
+    manage = client.get(response.headers["Location"])
+    if manage.status_code != 200:
+        raise RuntimeError(f"GET {response.headers['Location']} answered {manage.status_code}")
+    return elapsed
+
+
+def time_posts(target: Target, existing: int, posts: int) -> list[float]:
+    """Milliseconds of each timed POST, after a few untimed ones warm caches and pools."""
+    client = target.app.test_client()
+    url = f"/c/{SLUG}/register"
+    token = csrf_token(client, url)
+    timings = []
+    for number in range(WARMUP_POSTS + posts):
+        data = form_data(target.ticket_type_id, f"bench-{number}@example.org", number, token)
+        elapsed = post_registration(client, url, data)
+        if number >= WARMUP_POSTS:
+            timings.append(elapsed * 1000)
+    check_counts(target.app, existing + WARMUP_POSTS + posts, WARMUP_POSTS + posts)
+    return timings
+
+
+def check_counts(app: Flask, registrations: int, emails: int) -> None:
+    """The timed requests really did their work: rows stored, seats counted, emails in the outbox."""
+    with app.app_context():
+        found = {
+            "registrations": db.session.scalar(select(func.count()).select_from(Registration)),
+            "convening seats_taken": db.session.scalar(select(Convening.seats_taken)),
+            "ticket seats_taken": db.session.scalar(select(func.sum(TicketType.seats_taken))),
+            "outbox messages": db.session.scalar(select(func.count()).select_from(OutboxMessage)),
+        }
+    expected = {
+        "registrations": registrations,
+        "convening seats_taken": registrations,
+        "ticket seats_taken": registrations,
+        "outbox messages": emails,
+    }
+    if found != expected:
+        raise RuntimeError(f"database does not match the registrations made: {found} != {expected}")
+
+
+def describe(target: Target) -> str:
+    """The driver and server version the figures are for."""
+    with target.app.app_context(), db.engine.connect() as connection:
+        dialect = connection.dialect
+        version = ".".join(str(part) for part in dialect.server_version_info or ())
+    return f"{target.engine}: {dialect.name}+{dialect.driver}, server {version}"
+
+
+def report(engine: str, existing: int, timings: list[float]) -> bool:
+    """Print one line for the engine; True when its median meets the target."""
+    median = statistics.median(timings)
+    p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
+    ok = median < TARGET_MEDIAN_MS
+    print(
+        f"{engine:<11} existing={existing}  posts={len(timings)}  median={median:.1f} ms  p95={p95:.1f} ms  "
+        f"max={max(timings):.1f} ms  target median<{TARGET_MEDIAN_MS:.0f}ms: {'OK' if ok else 'MISSED'}",
+        flush=True,
+    )
+    return ok
+
+
+def main() -> int:
+    args = parse_args()
+    load_before = os.getloadavg()[0]  # before our own work: shows what else competes for the CPUs
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="convening-bench-")))
+        os.environ["CONVENING_INSTANCE_PATH"] = str(workdir / "instance")
+        targets = []
+        for engine in args.engines:
+            app = stack.enter_context(bench_app(stack.enter_context(fresh_database(engine, workdir))))
+            targets.append(Target(engine, app, seed(app, args.existing)))
+        print(
+            f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+            f"SQLAlchemy {sqlalchemy.__version__}, psycopg {psycopg.__version__}, "
+            f"sqlite3 library {sqlite3.sqlite_version}, load average at start {load_before:.2f}"
+        )
+        for target in targets:
+            print(describe(target))
+        results = [report(t.engine, args.existing, time_posts(t, args.existing, args.posts)) for t in targets]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
