@@ -12,32 +12,31 @@ from wtforms.validators import Length, StopValidation, ValidationError
 from convening.text import clean_block, clean_line, forbidden_characters
 
 
-class LineField(StringField):
-    """One line of text: NFC, spaces collapsed, control characters refused."""
+class _CleanedText(Field):
+    """Text cleaned on the way in, with a length limit and control characters refused with a message."""
+
+    multiline = False
 
     def __init__(self, label: str, *, max_length: int, **kwargs: Any) -> None:
         validators = [*kwargs.pop("validators", []), Length(max=max_length, message=_too_long(max_length))]
-        super().__init__(label, validators=validators, filters=[clean_line], **kwargs)
+        clean = clean_block if self.multiline else clean_line
+        super().__init__(label, validators=validators, filters=[clean], **kwargs)
         self.max_length = max_length
 
     def pre_validate(self, form: Any) -> None:
-        problem = forbidden_characters(self.data or "")
+        problem = forbidden_characters(self.data or "", multiline=self.multiline)
         if problem:
             raise StopValidation(problem)
 
 
-class BlockField(TextAreaField):
+class LineField(_CleanedText, StringField):
+    """One line of text: NFC, spaces collapsed."""
+
+
+class BlockField(_CleanedText, TextAreaField):
     """Several lines of text, for needs and notes."""
 
-    def __init__(self, label: str, *, max_length: int, **kwargs: Any) -> None:
-        validators = [*kwargs.pop("validators", []), Length(max=max_length, message=_too_long(max_length))]
-        super().__init__(label, validators=validators, filters=[clean_block], **kwargs)
-        self.max_length = max_length
-
-    def pre_validate(self, form: Any) -> None:
-        problem = forbidden_characters(self.data or "", multiline=True)
-        if problem:
-            raise StopValidation(problem)
+    multiline = True
 
 
 def _too_long(limit: int) -> str:

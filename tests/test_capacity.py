@@ -180,34 +180,26 @@ def test_the_database_refuses_two_active_registrations_for_one_email(app: Flask)
     _fill(app, seeded, "Elected official", 1, "same")
     with app.app_context():
         original = db.session.scalars(select(Registration)).one()
-        twin = Registration(
-            convening_id=original.convening_id,
-            ticket_type_id=original.ticket_type_id,
-            status=RegistrationStatus.WAITLISTED,
-            first_name="Twin",
-            badge_name="Twin",
-            email=original.email,
-            manage_secret="x" * 43,
-            badge_token="C1" + "0" * 26,
-        )
-        db.session.add(twin)
-        with pytest.raises(IntegrityError):
-            db.session.flush()
-        db.session.rollback()
-        # Once the first is cancelled, the address is free again.
-        db.session.execute(update(Registration).values(status=RegistrationStatus.CANCELLED))
-        db.session.add(
-            Registration(
+
+        def twin(n: int) -> Registration:
+            return Registration(
                 convening_id=original.convening_id,
                 ticket_type_id=original.ticket_type_id,
                 status=RegistrationStatus.WAITLISTED,
                 first_name="Twin",
                 badge_name="Twin",
                 email=original.email,
-                manage_secret="y" * 43,
-                badge_token="C1" + "1" * 26,
+                manage_secret=str(n) * 43,
+                badge_token="C1" + str(n) * 26,
             )
-        )
+
+        db.session.add(twin(0))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        # Once the first is cancelled, the address is free again.
+        db.session.execute(update(Registration).values(status=RegistrationStatus.CANCELLED))
+        db.session.add(twin(1))
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
 
