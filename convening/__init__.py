@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convening import config, formatting
 from convening.extensions import csrf, db, limiter, migrate
@@ -50,6 +51,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_errors(app)
     _register_commands(app)
     app.after_request(_security_headers)
+    if app.config["PROXY_COUNT"]:
+        # Behind a TLS proxy: rate limits key on the client's address, and URLs know they are https.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
 
 

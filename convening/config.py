@@ -79,6 +79,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str], instance_path: 
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "REGISTRATION_RATE_LIMIT": environ.get("REGISTRATION_RATE_LIMIT") or "20 per minute;200 per hour",
+        # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are then trusted).
+        "PROXY_COUNT": int(environ.get("PROXY_COUNT") or 0),
         "SESSION_COOKIE_SECURE": _flag(environ.get("SESSION_COOKIE_SECURE"), default=env == "production"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
+from convening import create_app
 from convening.badges.tokens import normalize
 from convening.extensions import db
 from convening.mail.models import OutboxMessage
@@ -592,6 +593,25 @@ def test_registration_posts_are_rate_limited(app: Flask, client: FlaskClient) ->
     assert client.get("/c/summit/register").status_code == 200  # reading is never limited
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
+
+
+def test_behind_a_proxy_each_client_has_its_own_rate_limit(app: Flask) -> None:
+    seed_convening(app)
+    proxied = create_app(
+        {
+            "PROXY_COUNT": 1,
+            "REGISTRATION_RATE_LIMIT": "1 per minute",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
+    client = proxied.test_client()
+
+    def lost_link(address: str) -> int:
+        data = {"email": "someone@example.org"}
+        return client.post("/c/summit/lost-link", data=data, headers={"X-Forwarded-For": address}).status_code
+
+    assert [lost_link("203.0.113.7"), lost_link("203.0.113.7"), lost_link("198.51.100.4")] == [303, 429, 303]
 
 
 def test_names_in_every_script_survive_the_round_trip(app: Flask, client: FlaskClient) -> None:

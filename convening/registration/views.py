@@ -77,8 +77,6 @@ def register(slug: str) -> Response | tuple[str, int]:
             except services.DuplicateRegistration as error:
                 duplicate_email = error.email
                 form.email.errors = [*form.email.errors, "This email already has a registration."]
-            except services.RegistrationClosed:
-                flash("Sales of that ticket just closed. Choose another ticket.", "error")
             else:
                 flash(REGISTERED_MESSAGES[registration.status], "success")
                 return redirect(url_for(".manage", slug=slug, secret=registration.manage_secret), 303)
