@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convening import config, formatting
-from convening.extensions import csrf, db, limiter, migrate
+from convening.extensions import csrf, db, limiter, login_manager, migrate
 from convening.urls import SecretConverter, SlugConverter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
 
     app.url_map.converters.update(slug=SlugConverter, secret=SecretConverter)
     _register_blueprints(app)
@@ -71,11 +72,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from convening.accounts import access  # noqa: F401 - registers the Flask-Login user loader
+    from convening.accounts.console import bp as staff_users_bp
+    from convening.accounts.views import bp as accounts_bp
     from convening.convenings.views import bp as convenings_bp
+    from convening.jobs.views import bp as jobs_bp
     from convening.registration.views import bp as registration_bp
+    from convening.staff.views import bp as staff_bp
 
-    app.register_blueprint(convenings_bp)
-    app.register_blueprint(registration_bp)
+    for blueprint in (convenings_bp, registration_bp, accounts_bp, staff_bp, staff_users_bp, jobs_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_templates(app: Flask) -> None:
@@ -111,13 +117,13 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from convening.accounts.cli import users_cli
     from convening.demo.cli import demo_command
     from convening.jobs.cli import worker_command
     from convening.mail.cli import mail_cli
 
-    app.cli.add_command(demo_command)
-    app.cli.add_command(mail_cli)
-    app.cli.add_command(worker_command)
+    for command in (demo_command, mail_cli, worker_command, users_cli):
+        app.cli.add_command(command)
 
 
 def _security_headers(response: Response) -> Response:

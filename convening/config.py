@@ -78,6 +78,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str], instance_path: 
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT") or "10 per minute;50 per hour",
         "REGISTRATION_RATE_LIMIT": environ.get("REGISTRATION_RATE_LIMIT") or "20 per minute;200 per hour",
         # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are then trusted).
         "PROXY_COUNT": int(environ.get("PROXY_COUNT") or 0),

@@ -1,21 +1,29 @@
 """Every domain's models, imported in one place so Alembic sees the whole schema."""
 
+from convening.accounts.models import StaffUser
+from convening.audit.models import AuditEntry
 from convening.convenings.models import Convening
+from convening.jobs.models import Job
 from convening.mail.models import OutboxMessage
 from convening.program.models import ProgramSession, Room, SessionSpeaker, Speaker, TimeSlot, Track
-from convening.registration.models import Registration, TicketType
+from convening.registration.models import Registration, RegistrationImport, StaffNote, TicketType
 from convening.sponsors.models import Sponsor, SponsorTier
 
 __all__ = [
+    "AuditEntry",
     "Convening",
+    "Job",
     "OutboxMessage",
     "ProgramSession",
     "Registration",
+    "RegistrationImport",
     "Room",
     "SessionSpeaker",
     "Speaker",
     "Sponsor",
     "SponsorTier",
+    "StaffNote",
+    "StaffUser",
     "TicketType",
     "TimeSlot",
     "Track",

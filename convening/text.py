@@ -40,3 +40,13 @@ def forbidden_characters(value: str, *, multiline: bool = False) -> str | None:
         if unicodedata.category(char) == "Co" or char in "\ufffe\uffff":
             return "Remove the characters that cannot be displayed."
     return None
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case text without accents, so staff typing "hector" or "nguyen" find Héctor and Nguyễn."""
+    joined = " ".join(part for part in parts if part)
+    decomposed = unicodedata.normalize("NFKD", joined.casefold())
+    stripped = "".join(
+        char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cc"
+    )
+    return _SPACE_RUN.sub(" ", stripped.replace("đ", "d").replace("ł", "l").replace("ø", "o")).strip()

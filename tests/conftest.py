@@ -208,6 +208,42 @@ def field_errors(html: str) -> list[str]:
     ]
 
 
+# --- staff --------------------------------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def make_staff(app: Flask, role: str, email: str | None = None, name: str | None = None) -> str:
+    """A staff account with STAFF_PASSWORD; returns its email."""
+    from convening.accounts.models import StaffRole
+    from convening.accounts.services import create_user
+    from convening.audit.services import COMMAND_LINE
+
+    email = email or f"{role}@convening.test"
+    with app.app_context():
+        create_user(
+            email, name or f"{role.title()} Person", StaffRole(role), STAFF_PASSWORD, actor=COMMAND_LINE
+        )
+    return email
+
+
+def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
+    return submit(client, "/staff/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def staff_client(app: Flask) -> Any:
+    """staff_client("admin") -> a test client signed in as a new account with that role."""
+
+    def signed_in(role: str) -> FlaskClient:
+        client = app.test_client()
+        response = sign_in(client, make_staff(app, role))
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return signed_in
+
+
 # --- mail -----------------------------------------------------------------------------------------
 
 

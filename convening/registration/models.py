@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -149,6 +151,8 @@ class Registration(db.Model):
     accessibility_needs: Mapped[str] = mapped_column(String(1000), default="")
     listed_in_directory: Mapped[bool] = mapped_column(Boolean, default=False)
     photo_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Names, email and organization without accents or case (text.search_key), for the staff search box.
+    search_text: Mapped[str] = mapped_column(String(700), default="", server_default="")
 
     # The price when they registered, so later price changes never rewrite what someone owes.
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
@@ -177,3 +181,49 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status.value}>"
+
+
+class StaffNote(db.Model):
+    """A note staff leave on a registration ("called about wheelchair seating"); added, never edited."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    author_label: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ImportStatus(enum.StrEnum):
+    CHECKED = "checked"  # read and checked, nothing saved yet
+    IMPORTED = "imported"
+    DISCARDED = "discarded"
+
+
+class RegistrationImport(db.Model):
+    """A spreadsheet of registrations: checked row by row first, then saved all at once or not at all."""
+
+    __tablename__ = "registration_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    # The file as decoded text, so the rows that were checked are exactly the rows that get saved.
+    content: Mapped[str] = mapped_column(Text)
+    status: Mapped[ImportStatus] = mapped_column(
+        enum_type(ImportStatus, "import_status"), default=ImportStatus.CHECKED
+    )
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_ready: Mapped[int] = mapped_column(Integer, default=0)
+    rows_with_errors: Mapped[int] = mapped_column(Integer, default=0)
+    rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    # {"rows": [{"row": n, "name", "email", "errors": [...], "duplicate": bool}], "problems": [...]}
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    imported_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,16 +13,19 @@ import hmac
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from convening.audit.services import ATTENDEE, WAITING_LIST, Actor, diff, record, snapshot
 from convening.badges.tokens import new_token
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.mail.services import queue_email
 from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
 from convening.sqltypes import utcnow
+from convening.text import search_key
 from convening.urls import external_url
 
 
@@ -70,6 +73,9 @@ class AttendeeDetails:
         for field in fields(self):
             setattr(registration, field.name, getattr(self, field.name))
         registration.badge_name = self.badge_name or f"{self.first_name} {self.family_name}".strip()
+        registration.search_text = search_key(
+            self.first_name, self.family_name, registration.badge_name, self.email, self.organization
+        )[:700]
 
 
 class Window(enum.StrEnum):
@@ -165,10 +171,32 @@ def availability(ticket_type: TicketType) -> Availability:
     return Availability(seats_left, seats_left == 0 or _someone_waiting_for(ticket_type))
 
 
+@dataclass
+class RegistrationFilter:
+    """What staff narrow the list to; the same filter drives the list page and the CSV export."""
+
+    text: str = ""  # matched against names, email and organization, ignoring case and accents
+    status: RegistrationStatus | None = None
+    ticket_type_id: int | None = None
+
+
+def filtered_registrations(convening_id: int, wanted: RegistrationFilter) -> Select[tuple[Registration]]:
+    """A query for the registrations that match, unordered; callers add order, limits and loading."""
+    query = select(Registration).where(Registration.convening_id == convening_id)
+    for word in search_key(wanted.text).split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Registration.search_text.like(f"%{escaped}%", escape="\\"))
+    if wanted.status is not None:
+        query = query.where(Registration.status == wanted.status)
+    if wanted.ticket_type_id is not None:
+        query = query.where(Registration.ticket_type_id == wanted.ticket_type_id)
+    return query
+
+
 # --- seats ----------------------------------------------------------------------------------------
 
 
-def _lock_convening(convening_id: int) -> None:
+def lock_convening(convening_id: int) -> None:
     """Take the convening's write lock until commit: a row lock on PostgreSQL, the database lock on SQLite.
 
     A no-op UPDATE does both, where SELECT ... FOR UPDATE would not lock anything on SQLite.
@@ -236,19 +264,42 @@ def register(
     *,
     now: datetime | None = None,
     notify: bool = True,
+    actor: Actor = ATTENDEE,
 ) -> Registration:
     """Seat the attendee if a seat is free, otherwise put them on the waiting list; commits.
 
-    Nobody jumps the waiting list: while someone waits for this ticket type, newcomers wait too.
+    Refused outside the registration window and the ticket's sales window (staff imports are not).
     """
     now = now or utcnow()
-    if ticket_type.convening_id != convening.id:
-        raise ValueError("ticket type of another convening")
     if registration_window(convening, now) != Window.OPEN or ticket_window(ticket_type, now) != Window.OPEN:
         raise RegistrationClosed
-    _lock_convening(convening.id)
-    if active_registration_for(convening.id, details.email):
+    lock_convening(convening.id)
+    try:
+        registration = add_registration(convening, ticket_type, details, now=now, notify=notify, actor=actor)
+    except DuplicateRegistration:
         db.session.rollback()
+        raise
+    db.session.commit()
+    return registration
+
+
+def add_registration(
+    convening: Convening,
+    ticket_type: TicketType,
+    details: AttendeeDetails,
+    *,
+    now: datetime,
+    notify: bool,
+    actor: Actor,
+) -> Registration:
+    """The heart of registering, inside the caller's transaction, which must hold lock_convening.
+
+    Nobody jumps the waiting list: while someone waits for this ticket type, newcomers wait too.
+    Raises DuplicateRegistration when the email already has an active registration; the caller rolls back.
+    """
+    if ticket_type.convening_id != convening.id:
+        raise ValueError("ticket type of another convening")
+    if active_registration_for(convening.id, details.email):
         raise DuplicateRegistration(details.email)
     seated = not _someone_waiting_for(ticket_type) and _claim_seat(ticket_type)
     status = _seated_status(ticket_type) if seated else RegistrationStatus.WAITLISTED
@@ -268,23 +319,30 @@ def register(
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise DuplicateRegistration(details.email) from None
+    _record(registration, actor, "create", f"Registered: {status.label.lower()}, {ticket_type.name}")
     if notify:
         _notify(registration, status.value)
-    db.session.commit()
     return registration
 
 
-def update_details(registration: Registration, details: AttendeeDetails) -> Registration:
-    """Save an attendee's own edits; the badge token and the seat stay as they are. Commits."""
+def update_details(
+    registration: Registration, details: AttendeeDetails, *, actor: Actor = ATTENDEE
+) -> Registration:
+    """Save changed details; the badge token and the seat stay as they are. Commits."""
     old_email = registration.email
+    before = snapshot(registration, DETAIL_FIELDS)
     details.apply_to(registration)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise DuplicateRegistration(details.email) from None
+    changes = diff(before, snapshot(registration, DETAIL_FIELDS))
+    if changes:
+        _record(
+            registration, actor, "update", "Changed " + ", ".join(_label(name) for name in changes), changes
+        )
     if registration.email != old_email:
         # Tell the old address, so a leaked link cannot quietly take a registration over.
         _notify(registration, "email_changed", to=old_email, with_qr=False, old_email=old_email)
@@ -293,16 +351,17 @@ def update_details(registration: Registration, details: AttendeeDetails) -> Regi
 
 
 def cancel(
-    registration: Registration, *, now: datetime | None = None, notify: bool = True
+    registration: Registration, *, now: datetime | None = None, notify: bool = True, actor: Actor = ATTENDEE
 ) -> list[Registration]:
     """Cancel, free the seat and offer it to the waiting list; returns who was promoted. Commits."""
     now = now or utcnow()
-    _lock_convening(registration.convening_id)
+    lock_convening(registration.convening_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         db.session.rollback()
         return []
     held_seat = registration.status.holds_seat
+    _record(registration, actor, "cancel", f"Cancelled (was {registration.status.label.lower()})")
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     if held_seat:
@@ -316,7 +375,7 @@ def cancel(
 
 def promote_from_waiting_list(convening: Convening, *, now: datetime | None = None) -> list[Registration]:
     """Fill every seat that is free with the longest-waiting people; for capacity raised by staff. Commits."""
-    _lock_convening(convening.id)
+    lock_convening(convening.id)
     promoted = _promote(convening, now=now or utcnow(), notify=True)
     db.session.commit()
     return promoted
@@ -344,6 +403,7 @@ def _promote(convening: Convening, *, now: datetime, notify: bool) -> list[Regis
             return promoted
         candidate.status = _seated_status(candidate.ticket_type)
         candidate.confirmed_at = now if candidate.status == RegistrationStatus.CONFIRMED else None
+        _record(candidate, WAITING_LIST, "promote", f"Given a freed seat: {candidate.status.label.lower()}")
         promoted.append(candidate)
         if notify:
             _notify(candidate, "promoted")
@@ -357,6 +417,27 @@ def send_manage_link(convening: Convening, email: str) -> bool:
     _notify(registration, "manage_link")
     db.session.commit()
     return True
+
+
+DETAIL_FIELDS = tuple(field.name for field in fields(AttendeeDetails))
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _record(
+    registration: Registration, actor: Actor, action: str, summary: str, changes: dict[str, Any] | None = None
+) -> None:
+    record(
+        actor,
+        f"registration.{action}",
+        "registration",
+        registration.id,
+        summary,
+        convening_id=registration.convening_id,
+        changes=changes,
+    )
 
 
 def _notify(
