@@ -75,12 +75,27 @@ def _register_blueprints(app: Flask) -> None:
     from convening.accounts import access  # noqa: F401 - registers the Flask-Login user loader
     from convening.accounts.console import bp as staff_users_bp
     from convening.accounts.views import bp as accounts_bp
+    from convening.convenings.console import bp as convening_settings_bp
     from convening.convenings.views import bp as convenings_bp
     from convening.jobs.views import bp as jobs_bp
+    from convening.mail.console import bp as outbox_bp
+    from convening.registration.console import bp as registration_console_bp
+    from convening.registration.imports_console import bp as registration_imports_bp
     from convening.registration.views import bp as registration_bp
     from convening.staff.views import bp as staff_bp
 
-    for blueprint in (convenings_bp, registration_bp, accounts_bp, staff_bp, staff_users_bp, jobs_bp):
+    for blueprint in (
+        convenings_bp,
+        registration_bp,
+        accounts_bp,
+        staff_bp,
+        staff_users_bp,
+        jobs_bp,
+        registration_console_bp,
+        registration_imports_bp,
+        convening_settings_bp,
+        outbox_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -121,8 +136,9 @@ def _register_commands(app: Flask) -> None:
     from convening.demo.cli import demo_command
     from convening.jobs.cli import worker_command
     from convening.mail.cli import mail_cli
+    from convening.registration.cli import registrations_cli
 
-    for command in (demo_command, mail_cli, worker_command, users_cli):
+    for command in (demo_command, mail_cli, worker_command, users_cli, registrations_cli):
         app.cli.add_command(command)
 
 

@@ -244,6 +244,52 @@ def staff_client(app: Flask) -> Any:
     return signed_in
 
 
+ROLES = ("volunteer", "staff", "admin")
+
+
+def assert_role_access(
+    app: Flask, method: str, url: str, min_role: str, data: dict[str, Any] | None = None
+) -> dict[str, int]:
+    """Anonymous goes to sign-in, roles below min_role get 403, min_role and above are let in.
+
+    Each role signs in on a fresh client; POSTs carry a valid CSRF token. Returns the status per role.
+    """
+    statuses: dict[str, int] = {}
+    visitor = app.test_client()
+    anonymous_data = (
+        data if method == "GET" else {**(data or {}), "csrf_token": csrf_token(visitor, "/staff/login")}
+    )
+    anonymous = visitor.open(url, method=method, data=anonymous_data)
+    assert anonymous.status_code == 302, (url, anonymous.status_code)
+    assert anonymous.location.startswith("/staff/login"), anonymous.location
+    for role in ROLES:
+        email = f"access-{role}@convening.test"
+        with app.app_context():
+            from convening.accounts.services import by_email
+
+            exists = by_email(email) is not None
+        if not exists:
+            make_staff(app, role, email=email)
+        client = app.test_client()
+        assert sign_in(client, email).status_code == 303
+        payload = (
+            None if method == "GET" else {**(data or {}), "csrf_token": csrf_token(client, "/staff/password")}
+        )
+        response = client.open(url, method=method, data=payload)
+        statuses[role] = response.status_code
+        allowed = ROLES.index(role) >= ROLES.index(min_role)
+        if allowed:
+            assert response.status_code not in (302, 401, 403), (url, role, response.status_code)
+            if response.status_code == 302:
+                assert not response.location.startswith("/staff/login")
+        else:
+            assert response.status_code == 403, (url, role, response.status_code)
+            assert "Forbidden" in response.get_data(as_text=True) or "cannot open" in response.get_data(
+                as_text=True
+            )
+    return statuses
+
+
 # --- mail -----------------------------------------------------------------------------------------
 
 
