@@ -13,7 +13,8 @@ DEV    := CONVENING_ENV=$${CONVENING_ENV:-development} PUBLIC_URL=$${PUBLIC_URL:
 run: $(VENV)/.installed
 	$(DEV) $(BIN)/flask --app convening db upgrade
 	$(DEV) $(BIN)/flask --app convening demo --if-empty
-	@echo "Convening is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@$(DEV) $(BIN)/flask --app convening users demo-admin
+	@echo "Convening is at http://$(HOST):$(PORT)/ and the staff console at http://$(HOST):$(PORT)/staff/  (stop with Ctrl+C)"
 	$(DEV) $(BIN)/flask --app convening run --host $(HOST) --port $(PORT) --with-threads
 
 # Fonts for names in every script (Latin with Vietnamese, Arabic, CJK...) on screen and in print.

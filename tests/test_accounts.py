@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
+
 from conftest import (
     STAFF_PASSWORD,
     assert_role_access,
@@ -15,11 +20,6 @@ from conftest import (
     sign_in,
     submit,
 )
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError
-
 from convening.accounts.models import StaffRole, StaffUser
 from convening.accounts.services import ensure_demo_admin
 from convening.audit.models import AuditEntry

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 import zxingcpp
-from conftest import Seeded, assert_accessible, assert_fits_width, attendee, seed_convening, submit
 from flask import Flask
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
+from conftest import Seeded, assert_accessible, assert_fits_width, attendee, seed_convening, submit
 from convening.extensions import db
 from convening.models import Registration
 from convening.registration.models import DietaryNeed, RegistrationStatus

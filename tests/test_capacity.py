@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Seeded, attendee, seed_convening
 from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from conftest import Seeded, attendee, seed_convening
 from convening.extensions import db
 from convening.models import Convening, Registration, TicketType
 from convening.registration import services

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 
 import pytest
 import zxingcpp
-from conftest import SmtpSink, attendee, free_port, seed_convening, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
@@ -17,6 +16,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
+from conftest import SmtpSink, attendee, free_port, seed_convening, submit
 from convening import jobs
 from convening.extensions import db
 from convening.mail.models import OutboxMessage, OutboxStatus

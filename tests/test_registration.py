@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import zxingcpp
-from conftest import attendee, field_errors, seed_convening, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
+from conftest import attendee, field_errors, seed_convening, submit
 from convening import create_app
+from convening.audit.services import history
 from convening.badges.tokens import normalize
 from convening.extensions import db
 from convening.mail.models import OutboxMessage
@@ -402,6 +403,28 @@ def test_attendee_edits_their_details_and_keeps_token_and_seat(app: Flask, clien
     assert seats(app, seeded.convening_id, ticket) == (1, 1)
     # The old address hears about the change.
     assert outbox(app)[-1] == ("email_changed", "hector.ramirez@example.org")
+
+
+def test_the_attendees_own_changes_are_in_the_audit_log(app: Flask, client: FlaskClient) -> None:
+    seeded = seed_convening(app, tickets=[{"name": "Elected official", "capacity": 1}])
+    ticket = seeded.tickets["Elected official"]
+    register(client, "summit", ticket)
+    register(client, "summit", ticket, email="waiting@example.org")
+    person = one_registration(app, "hector.ramirez@example.org")
+    submit(client, f"/c/summit/r/{person.manage_secret}/edit", attendee(pronouns="he/they", city="Tempe"))
+    submit(client, f"/c/summit/r/{person.manage_secret}/cancel", {})
+    with app.app_context():
+        mine = history("registration", person.id)
+        assert [entry.action for entry in mine] == [
+            "registration.cancel",
+            "registration.update",
+            "registration.create",
+        ]
+        assert mine[1].changes == {"pronouns": ["he/him", "he/they"], "city": ["Tucson", "Tempe"]}
+        assert mine[1].actor_label == "Attendee, through their registration link"
+        promoted = history("registration", one_registration(app, "waiting@example.org").id)
+        assert promoted[0].action == "registration.promote"
+        assert promoted[0].actor_label == "Waiting list, automatically"
 
 
 def test_editing_to_an_address_already_registered_is_refused(app: Flask, client: FlaskClient) -> None:
