@@ -34,7 +34,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/registration.py
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 install: $(VENV)/.installed
 

@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convening import config, formatting
 from convening.extensions import csrf, db, limiter, login_manager, migrate
-from convening.urls import SecretConverter, SlugConverter
+from convening.urls import RowIdConverter, SecretConverter, SlugConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    app.url_map.converters.update(slug=SlugConverter, secret=SecretConverter)
+    app.url_map.converters.update(slug=SlugConverter, secret=SecretConverter, int=RowIdConverter)
     _register_blueprints(app)
     _register_templates(app)
     _register_errors(app)

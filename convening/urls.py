@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -30,3 +30,11 @@ class SecretConverter(BaseConverter):
     """A manage-link secret as secrets.token_urlsafe makes them."""
 
     regex = r"[A-Za-z0-9_-]{20,64}"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond a 32-bit integer are a 404, not a database overflow."""
+
+    def __init__(self, map: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, **kwargs)

@@ -31,9 +31,9 @@ def staff_actor(user: Any) -> Actor:
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-friendly form of a column value."""
+    """A JSON-friendly form of a column value, in the words organizers read ("On the waiting list")."""
     if isinstance(value, enum.Enum):
-        return value.value
+        return getattr(value, "label", value.value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value

@@ -15,15 +15,23 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from convening.audit.services import ATTENDEE, WAITING_LIST, Actor, diff, record, snapshot
 from convening.badges.tokens import new_token
 from convening.convenings.models import Convening
 from convening.extensions import db
+from convening.formatting import money
 from convening.mail.services import queue_email
-from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
+from convening.registration.models import (
+    DietaryNeed,
+    Registration,
+    RegistrationStatus,
+    StaffNote,
+    TicketType,
+)
 from convening.sqltypes import utcnow
 from convening.text import search_key
 from convening.urls import external_url
@@ -468,3 +476,222 @@ def _notify(
             **extra,
         },
     )
+
+
+# --- staff work in the console --------------------------------------------------------------------
+
+
+class ActionRefused(Exception):
+    """A staff action that cannot be done as things stand; the message says why and what to do next."""
+
+
+SORTS = ("registered", "name", "status", "ticket")
+_STATUS_ORDER = case(
+    {
+        RegistrationStatus.CONFIRMED: 0,
+        RegistrationStatus.PENDING_PAYMENT: 1,
+        RegistrationStatus.WAITLISTED: 2,
+        RegistrationStatus.CANCELLED: 3,
+    },
+    value=Registration.status,
+)
+
+
+def _sort_keys(sort: str) -> tuple[ColumnElement[Any], ...]:
+    """The columns a sort orders by; "name" is the name as shown, without accents or case (search_text)."""
+    return {
+        "registered": (Registration.created_at,),
+        "name": (Registration.search_text,),
+        "status": (_STATUS_ORDER,),
+        "ticket": (TicketType.position, TicketType.name),
+    }[sort]
+
+
+@dataclass
+class RegistrationPage:
+    """One page of the staff list, with what the pager and "Showing 51–100 of 4,873" need."""
+
+    registrations: list[Registration]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def registration_page(
+    convening_id: int,
+    wanted: RegistrationFilter,
+    *,
+    sort: str = "registered",
+    descending: bool = True,
+    page: int = 1,
+    per_page: int = 50,
+) -> RegistrationPage:
+    """Two queries whatever the size: the count, then one page with each ticket type joined in.
+
+    Ties break by registration time (oldest first, so waiting people read in the list's order), then id,
+    so pages never repeat or skip anyone. A page past the end shows the last one: a link saved before
+    some cancellations still shows people.
+    """
+    query = filtered_registrations(convening_id, wanted)
+    total = db.session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True)) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    keys = [key.desc() if descending else key.asc() for key in _sort_keys(sort)]
+    if sort == "registered":
+        ties = [Registration.id.desc() if descending else Registration.id.asc()]
+    else:
+        ties = [Registration.created_at.asc(), Registration.id.asc()]
+    registrations = db.session.scalars(
+        query.join(Registration.ticket_type)
+        .options(contains_eager(Registration.ticket_type))
+        .order_by(*keys, *ties)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return RegistrationPage(list(registrations), total, page, per_page)
+
+
+def registration_in(convening_id: int, registration_id: int) -> Registration | None:
+    """The registration with this id if it belongs to the convening; ids beyond any stored are None."""
+    if not 0 < registration_id < 2**31:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    return registration if registration is not None and registration.convening_id == convening_id else None
+
+
+def staff_notes(registration_id: int) -> list[StaffNote]:
+    """Notes on a registration, newest first."""
+    return list(
+        db.session.scalars(
+            select(StaffNote)
+            .where(StaffNote.registration_id == registration_id)
+            .order_by(StaffNote.created_at.desc(), StaffNote.id.desc())
+        )
+    )
+
+
+def add_note(registration: Registration, body: str, *, actor: Actor) -> StaffNote:
+    """Keep a staff note; notes are never edited, so a correction is a new note. Commits."""
+    note = StaffNote(
+        registration_id=registration.id,
+        author_id=actor.staff_id,
+        author_label=actor.label[:300],
+        body=body,
+        created_at=utcnow(),
+    )
+    db.session.add(note)
+    _record(registration, actor, "note", "Added a staff note")
+    db.session.commit()
+    return note
+
+
+def confirm_from_waiting_list(
+    registration: Registration, *, actor: Actor, now: datetime | None = None
+) -> Registration:
+    """Give a waiting person a seat now, ahead of the list's order but never past capacity. Commits.
+
+    Staff do this on purpose (a speaker's guest, a board member), so the audit entry says the order was
+    bypassed and by whom. A paid ticket's seat is held for payment, as a promotion would hold it.
+    """
+    now = now or utcnow()
+    lock_convening(registration.convening_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        status = registration.status.label.lower()
+        db.session.rollback()
+        raise ActionRefused(f"This registration is no longer on the waiting list: it is {status}.")
+    position = waiting_list_position(registration)
+    ticket_type = registration.ticket_type
+    if not _claim_seat(ticket_type):
+        message = _no_seat_message(ticket_type)
+        db.session.rollback()
+        raise ActionRefused(message)
+    registration.status = _seated_status(ticket_type)
+    registration.confirmed_at = now if registration.status == RegistrationStatus.CONFIRMED else None
+    _record(
+        registration,
+        actor,
+        "confirm",
+        f"Confirmed from the waiting list by staff, bypassing its order (was number {position}): "
+        f"{registration.status.label.lower()}",
+        {"status": [RegistrationStatus.WAITLISTED.value, registration.status.value]},
+    )
+    _notify(registration, "promoted")
+    db.session.commit()
+    return registration
+
+
+def _no_seat_message(ticket_type: TicketType) -> str:
+    """Which limit is reached, with its figures, read inside the locked transaction."""
+    db.session.refresh(ticket_type)
+    convening = ticket_type.convening
+    db.session.refresh(convening)
+    if ticket_type.capacity is not None and ticket_type.seats_taken >= ticket_type.capacity:
+        taken = f"{ticket_type.seats_taken:,} of {ticket_type.capacity:,} taken"
+        return f"No seat is free for {ticket_type.name} ({taken}). Raise its capacity first."
+    return (
+        f"No seat is free at the convening ({convening.seats_taken:,} of {convening.capacity or 0:,} taken). "
+        "Raise the convening's overall capacity first."
+    )
+
+
+def mark_paid(registration: Registration, *, actor: Actor, now: datetime | None = None) -> Registration:
+    """Confirm a held seat whose payment staff received by other means (a check, a transfer). Commits.
+
+    Until online payments arrive this is how a paid ticket becomes confirmed and gets its QR code.
+    """
+    now = now or utcnow()
+    lock_convening(registration.convening_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.PENDING_PAYMENT:
+        status = registration.status.label.lower()
+        db.session.rollback()
+        raise ActionRefused(
+            f"Only a registration with payment pending can be marked as paid; this one is {status}."
+        )
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    _record(
+        registration,
+        actor,
+        "paid",
+        f"Marked as paid ({money(registration.price_cents, registration.currency)}): confirmed",
+        {"status": [RegistrationStatus.PENDING_PAYMENT.value, RegistrationStatus.CONFIRMED.value]},
+    )
+    _notify(registration, "confirmed")
+    db.session.commit()
+    return registration
+
+
+# The email that tells someone where they stand, by status; a cancelled registration has none to resend.
+RESENDABLE_EMAILS = {
+    RegistrationStatus.CONFIRMED: "confirmed",
+    RegistrationStatus.PENDING_PAYMENT: "pending_payment",
+    RegistrationStatus.WAITLISTED: "waitlisted",
+}
+
+
+def resend_confirmation(registration: Registration, *, actor: Actor) -> None:
+    """Queue again the email for the current status, with the QR code once confirmed. Commits."""
+    template = RESENDABLE_EMAILS.get(registration.status)
+    if template is None:
+        raise ActionRefused("This registration is cancelled, so there is no confirmation to resend.")
+    _notify(registration, template)
+    _record(
+        registration,
+        actor,
+        "resend",
+        f"Resent the email for {registration.status.label.lower()} to {registration.email}",
+    )
+    db.session.commit()
