@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -20,7 +23,9 @@ from conftest import SmtpSink, attendee, free_port, seed_convening, submit
 from convening import jobs
 from convening.extensions import db
 from convening.mail.models import OutboxMessage, OutboxStatus
+from convening.mail.services import deliver
 from convening.models import Registration
+from convening.sqltypes import utcnow
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
@@ -190,3 +195,49 @@ def test_with_redis_delivery_is_a_job_on_an_rq_worker(
     assert len(smtp.wait_for(1)) == 1
     assert stored_messages(app)[0].status == OutboxStatus.SENT
     connection.flushdb()
+
+
+def test_a_message_is_sent_once_however_many_workers_try_at_once(
+    app: Flask, client: FlaskClient, smtp: SmtpSink
+) -> None:
+    seeded = seed_convening(app)
+    smtp_host = app.config["SMTP_HOST"]
+    app.config["SMTP_HOST"] = None  # leave it queued
+    register(client, seeded.tickets["Elected official"])
+    app.config["SMTP_HOST"] = smtp_host
+    [queued] = stored_messages(app)
+    barrier = threading.Barrier(6)
+
+    def worker() -> OutboxStatus | None:
+        with app.app_context():
+            barrier.wait()
+            return deliver(queued.id)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(lambda _: worker(), range(6)))
+    time.sleep(0.2)
+    assert len(smtp.messages) == 1
+    assert OutboxStatus.SENT in outcomes
+    [stored] = stored_messages(app)
+    assert (stored.status, stored.attempts) == (OutboxStatus.SENT, 1)
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_later(
+    app: Flask, client: FlaskClient, smtp: SmtpSink
+) -> None:
+    seeded = seed_convening(app)
+    smtp_host = app.config["SMTP_HOST"]
+    app.config["SMTP_HOST"] = None
+    register(client, seeded.tickets["Elected official"])
+    app.config["SMTP_HOST"] = smtp_host
+    [queued] = stored_messages(app)
+    with app.app_context():
+        sending = db.session.get(OutboxMessage, queued.id)
+        sending.status, sending.attempted_at = OutboxStatus.SENDING, utcnow()
+        db.session.commit()
+        assert deliver(queued.id) == OutboxStatus.SENDING  # someone is on it
+        sending = db.session.get(OutboxMessage, queued.id)
+        sending.attempted_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        assert deliver(queued.id) == OutboxStatus.SENT
+    assert len(smtp.wait_for(1)) == 1

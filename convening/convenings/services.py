@@ -1,16 +1,22 @@
-"""Finding convenings and what their public home page shows."""
+"""Finding convenings, what their public home page shows, and admins' changes to settings and tickets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from convening.audit.services import Actor, diff, record, snapshot
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, TimeSlot
+from convening.registration.models import Registration, TicketType
+from convening.registration.services import lock_convening, promote_from_waiting_list
 from convening.sponsors.models import SponsorTier
 
 
@@ -76,3 +82,293 @@ def sponsor_tiers(convening_id: int) -> list[SponsorTier]:
         .order_by(SponsorTier.rank, SponsorTier.id)
     ).all()
     return [tier for tier in tiers if tier.sponsors]
+
+
+# --- settings and ticket types, changed by admins --------------------------------------------------------
+
+
+class InvalidSettings(ValueError):
+    """Changes refused as a whole; `problems` says, per form field, what to do about each."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names zoneinfo can load here."""
+    return frozenset(available_timezones())
+
+
+@dataclass
+class ConveningSettings:
+    """What admins may change about a convening; times are aware (UTC or any zone)."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    timezone: str
+    tagline: str = ""
+    description: str = ""
+    venue_name: str = ""
+    venue_address: str = ""
+    city: str = ""
+    state: str = ""
+    contact_email: str = ""
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    capacity: int | None = None  # None: no overall limit
+
+
+@dataclass
+class TicketTypeSettings:
+    """What admins set for a ticket type; its seats taken are kept by the registration flows only."""
+
+    name: str
+    description: str = ""
+    price_cents: int = 0
+    currency: str = "USD"
+    capacity: int | None = None  # None: no limit of its own
+    sales_start_at: datetime | None = None
+    sales_end_at: datetime | None = None
+    access_code: str | None = None  # set: the ticket is hidden until the code is entered
+
+
+CONVENING_FIELDS = tuple(item.name for item in fields(ConveningSettings))
+TICKET_TYPE_FIELDS = tuple(item.name for item in fields(TicketTypeSettings))
+
+
+def update_settings(
+    convening: Convening, settings: ConveningSettings, *, actor: Actor, now: datetime | None = None
+) -> list[Registration]:
+    """Save the settings with an audit entry; raised capacity goes to the waiting list at once. Commits.
+
+    Returns the people promoted. The convening's lock is held while the seats taken are compared with the
+    new capacity, so a registration racing this change cannot leave the convening overbooked.
+    """
+    problems = {}
+    if settings.ends_on < settings.starts_on:
+        problems["ends_on"] = "The last day must be on or after the first day."
+    if not _in_order(settings.registration_opens_at, settings.registration_closes_at):
+        problems["registration_closes_at"] = "Registration must close after it opens. Check both times."
+    if settings.timezone not in time_zones():
+        problems["timezone"] = "Choose a time zone from the list."
+    if problems:
+        raise InvalidSettings(problems)
+    lock_convening(convening.id)
+    db.session.refresh(convening)
+    if settings.capacity is not None and settings.capacity < convening.seats_taken:
+        db.session.rollback()
+        raise InvalidSettings({"capacity": _below_taken(convening.seats_taken)})
+    raised = _raises(convening.capacity, settings.capacity)
+    before = snapshot(convening, CONVENING_FIELDS)
+    for name in CONVENING_FIELDS:
+        setattr(convening, name, getattr(settings, name))
+    changes = diff(before, snapshot(convening, CONVENING_FIELDS))
+    if not changes:
+        db.session.rollback()
+        return []
+    record(
+        actor,
+        "convening.update",
+        "convening",
+        convening.id,
+        "Changed settings: " + ", ".join(_label(name) for name in changes),
+        convening_id=convening.id,
+        changes=changes,
+    )
+    db.session.flush()
+    if raised:
+        return promote_from_waiting_list(convening, now=now)
+    db.session.commit()
+    return []
+
+
+def add_ticket_type(convening: Convening, settings: TicketTypeSettings, *, actor: Actor) -> TicketType:
+    """A new ticket type, listed after the others. Commits."""
+    _check_ticket_type(convening, settings, None)
+    lock_convening(convening.id)
+    last = db.session.scalar(
+        select(func.max(TicketType.position)).where(TicketType.convening_id == convening.id)
+    )
+    ticket_type = TicketType(convening_id=convening.id, position=(last if last is not None else -1) + 1)
+    for name in TICKET_TYPE_FIELDS:
+        setattr(ticket_type, name, getattr(settings, name))
+    db.session.add(ticket_type)
+    _flush_ticket_type(settings)
+    record(
+        actor,
+        "ticket_type.create",
+        "ticket_type",
+        ticket_type.id,
+        f"Added the ticket type {ticket_type.name}",
+        convening_id=convening.id,
+        changes={name: [None, value] for name, value in _filled(ticket_type).items()},
+    )
+    db.session.commit()
+    return ticket_type
+
+
+def update_ticket_type(
+    ticket_type: TicketType, settings: TicketTypeSettings, *, actor: Actor, now: datetime | None = None
+) -> list[Registration]:
+    """Save a ticket type with an audit entry; raised capacity goes to the waiting list at once. Commits.
+
+    Returns the people promoted. Registrations keep the price they registered at.
+    """
+    convening = ticket_type.convening
+    _check_ticket_type(convening, settings, ticket_type.id)
+    lock_convening(convening.id)
+    db.session.refresh(ticket_type)
+    if settings.capacity is not None and settings.capacity < ticket_type.seats_taken:
+        db.session.rollback()
+        raise InvalidSettings({"capacity": _below_taken(ticket_type.seats_taken)})
+    raised = _raises(ticket_type.capacity, settings.capacity)
+    before = snapshot(ticket_type, TICKET_TYPE_FIELDS)
+    for name in TICKET_TYPE_FIELDS:
+        setattr(ticket_type, name, getattr(settings, name))
+    changes = diff(before, snapshot(ticket_type, TICKET_TYPE_FIELDS))
+    if not changes:
+        db.session.rollback()
+        return []
+    _flush_ticket_type(settings)
+    record(
+        actor,
+        "ticket_type.update",
+        "ticket_type",
+        ticket_type.id,
+        f"Changed the ticket type {ticket_type.name}: " + ", ".join(_label(name) for name in changes),
+        convening_id=convening.id,
+        changes=changes,
+    )
+    if raised:
+        return promote_from_waiting_list(convening, now=now)
+    db.session.commit()
+    return []
+
+
+def move_ticket_type(ticket_type: TicketType, offset: int, *, actor: Actor) -> bool:
+    """Move a ticket type up (-1) or down (+1) in the order the registration form lists them. Commits.
+
+    False when it is already first or last. Positions are renumbered 0, 1, 2... on the way.
+    """
+    convening = ticket_type.convening
+    order = list(
+        db.session.scalars(
+            select(TicketType)
+            .where(TicketType.convening_id == convening.id)
+            .order_by(TicketType.position, TicketType.id)
+        )
+    )
+    index = order.index(ticket_type)
+    target = index + offset
+    if not 0 <= target < len(order):
+        return False
+    before = ", ".join(item.name for item in order)
+    order.insert(target, order.pop(index))
+    for position, item in enumerate(order):
+        item.position = position
+    record(
+        actor,
+        "ticket_type.move",
+        "ticket_type",
+        ticket_type.id,
+        f"Moved the ticket type {ticket_type.name} {'up' if offset < 0 else 'down'}",
+        convening_id=convening.id,
+        changes={"order": [before, ", ".join(item.name for item in order)]},
+    )
+    db.session.commit()
+    return True
+
+
+def delete_ticket_type(ticket_type: TicketType, *, actor: Actor) -> None:
+    """Delete a ticket type nobody has registered with (cancelled registrations count). Commits.
+
+    Raises InvalidSettings when it is in use; hiding it behind an access code or ending its sales is the way
+    to stop selling it then.
+    """
+    lock_convening(ticket_type.convening_id)
+    used = db.session.scalar(select(func.count()).where(Registration.ticket_type_id == ticket_type.id))
+    if used:
+        db.session.rollback()
+        raise InvalidSettings(
+            {
+                "ticket_type": f"{used} {'registration uses' if used == 1 else 'registrations use'} this "
+                "ticket (cancelled ones count), so it cannot be deleted. To stop selling it, end its sales "
+                "window or give it an access code."
+            }
+        )
+    record(
+        actor,
+        "ticket_type.delete",
+        "ticket_type",
+        ticket_type.id,
+        f"Deleted the ticket type {ticket_type.name}",
+        convening_id=ticket_type.convening_id,
+        changes={name: [value, None] for name, value in _filled(ticket_type).items()},
+    )
+    db.session.delete(ticket_type)
+    db.session.commit()
+
+
+def _check_ticket_type(convening: Convening, settings: TicketTypeSettings, own_id: int | None) -> None:
+    problems = {}
+    if not settings.name.strip():
+        problems["name"] = "Enter a name for the ticket."
+    elif any(
+        other.id != own_id and other.name.casefold() == settings.name.casefold()
+        for other in convening.ticket_types
+    ):
+        problems["name"] = _name_taken(settings)
+    if settings.price_cents < 0:
+        problems["price"] = "A price cannot be negative; enter 0 for a free ticket."
+    if settings.capacity is not None and settings.capacity < 0:
+        problems["capacity"] = "Enter zero or more seats, or leave it blank for no limit."
+    if not _in_order(settings.sales_start_at, settings.sales_end_at):
+        problems["sales_end_at"] = "Sales must end after they start. Check both times."
+    if problems:
+        raise InvalidSettings(problems)
+
+
+def _flush_ticket_type(settings: TicketTypeSettings) -> None:
+    """Flush, turning a name taken by a concurrent change into the same message as a checked one."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise InvalidSettings({"name": _name_taken(settings)}) from None
+
+
+def _filled(ticket_type: TicketType) -> dict[str, object]:
+    """The settings of a ticket type that have a value, for the audit entry of its creation or deletion."""
+    return {
+        name: value
+        for name, value in snapshot(ticket_type, TICKET_TYPE_FIELDS).items()
+        if value not in (None, "")
+    }
+
+
+def _name_taken(settings: TicketTypeSettings) -> str:
+    return f"Another ticket is already called “{settings.name}”. Choose a different name."
+
+
+def _below_taken(taken: int) -> str:
+    seats = "1 seat is" if taken == 1 else f"{taken:,} seats are"
+    return (
+        f"{seats} already taken, so the capacity cannot be lower than {taken:,}. "
+        "Enter a larger number, or leave it blank for no limit."
+    )
+
+
+def _in_order(start: datetime | None, end: datetime | None) -> bool:
+    return start is None or end is None or end > start
+
+
+def _raises(old: int | None, new: int | None) -> bool:
+    """Whether a capacity change makes room: a higher number, or no limit where there was one."""
+    return old is not None and (new is None or new > old)
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")

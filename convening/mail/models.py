@@ -14,6 +14,7 @@ from convening.sqltypes import UTCDateTime, enum_type, utcnow
 
 class OutboxStatus(enum.StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by one worker, so no other sends it too
     SENT = "sent"
     FAILED = "failed"
 
@@ -41,6 +42,7 @@ class OutboxMessage(db.Model):
         enum_type(OutboxStatus, "outbox_status"), default=OutboxStatus.QUEUED
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

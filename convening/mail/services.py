@@ -10,15 +10,19 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import event, select
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from convening import jobs
+from convening.audit.services import Actor, record
 from convening.badges.qr import qr_png
 from convening.extensions import db
 from convening.mail.models import OutboxMessage, OutboxStatus
@@ -77,11 +81,19 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
+# A claim older than this is taken to be from a worker that died while sending.
+STALE_CLAIM = timedelta(minutes=15)
+
+
 def deliver(message_id: int) -> OutboxStatus | None:
-    """Send one queued message; records the failure on the message rather than raising."""
+    """Send one queued or failed message; records a failure on the message rather than raising.
+
+    The message is first claimed with a conditional UPDATE, so two workers (a retry racing the queue, two
+    send-queued runs) never send it twice.
+    """
     message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status == OutboxStatus.SENT:
-        return None if message is None else message.status
+    if message is None:
+        return None
     config = current_app.config
     if not config["SMTP_HOST"]:
         log.info(
@@ -92,7 +104,21 @@ def deliver(message_id: int) -> OutboxStatus | None:
             message.body_text,
         )
         return message.status
-    message.attempts += 1
+    now = utcnow()
+    claimable = or_(
+        OutboxMessage.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]),
+        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.attempted_at < now - STALE_CLAIM),
+    )
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, claimable)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, attempted_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(message)
+    if not claimed:
+        return message.status
     try:
         _send_smtp(build_email(message, config["MAIL_FROM"]), config)
     except (OSError, smtplib.SMTPException) as error:
@@ -162,3 +188,118 @@ def _dispatch_committed(session: Session, transaction: SessionTransaction) -> No
             jobs.enqueue(deliver, message_id)
         except Exception:  # a down queue must not turn a saved registration into an error page
             log.exception("could not enqueue delivery of message %s; it stays queued", message_id)
+
+
+# --- the staff outbox ---------------------------------------------------------------------------------
+
+
+class MailNotConfigured(RuntimeError):
+    """Sending was asked for, but without SMTP_HOST mail can only wait in the outbox."""
+
+
+def smtp_configured() -> bool:
+    return bool(current_app.config["SMTP_HOST"])
+
+
+def outbox_counts(convening_id: int) -> dict[OutboxStatus, int]:
+    """Messages of a convening per status, every status present (zero when none)."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.convening_id == convening_id)
+        .group_by(OutboxMessage.status)
+    )
+    counts = dict.fromkeys(OutboxStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[OutboxMessage]
+    total: int
+    page: int
+    pages: int
+
+
+def outbox_page(
+    convening_id: int, status: OutboxStatus | None, page: int, *, per_page: int = 50
+) -> OutboxPage:
+    """One page of a convening's messages, newest first, of one status or all."""
+    query = select(OutboxMessage).where(OutboxMessage.convening_id == convening_id)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    messages = db.session.scalars(
+        query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return OutboxPage(list(messages), total, page, pages)
+
+
+def outbox_message(convening_id: int, message_id: int) -> OutboxMessage | None:
+    message = db.session.get(OutboxMessage, message_id)
+    return message if message is not None and message.convening_id == convening_id else None
+
+
+def retry(message: OutboxMessage, *, actor: Actor) -> OutboxStatus:
+    """Send a failed or still queued message now, in this request, and return how that went.
+
+    The request is recorded before the attempt, so the audit log shows who asked even if sending hangs;
+    a message being sent right now is left to the worker sending it.
+    """
+    if message.status in (OutboxStatus.SENT, OutboxStatus.SENDING):
+        return message.status
+    if not smtp_configured():
+        raise MailNotConfigured
+    record(
+        actor,
+        "mail.retry",
+        "outbox_message",
+        message.id,
+        f"Asked to send the {message.kind.replace('_', ' ')} email to {message.to_address} again",
+        convening_id=message.convening_id,
+    )
+    db.session.commit()
+    return deliver(message.id) or OutboxStatus.QUEUED
+
+
+def retry_failed(convening_id: int, *, actor: Actor) -> dict[OutboxStatus, int]:
+    """Put every failed message of the convening back in the queue and hand each to a job.
+
+    Returns what became of them by the time this returns: with jobs in the background most are still
+    queued; the page shows them as sent once they go out. A second press finds nothing left to retry.
+    """
+    if not smtp_configured():
+        raise MailNotConfigured
+    ids = list(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.convening_id == convening_id, OutboxMessage.status == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.QUEUED)
+            .returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    if not ids:
+        db.session.rollback()
+        return {}
+    record(
+        actor,
+        "mail.retry_failed",
+        "convening",
+        convening_id,
+        f"Asked to send {len(ids)} failed {'email' if len(ids) == 1 else 'emails'} again",
+        convening_id=convening_id,
+        changes={"messages": len(ids)},
+    )
+    db.session.commit()
+    for message_id in ids:
+        try:
+            jobs.enqueue(deliver, message_id)
+        except Exception:  # a down queue leaves the message queued for `flask mail send-queued`
+            log.exception("could not enqueue delivery of message %s; it stays queued", message_id)
+    outcomes = db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.id.in_(ids)))
+    return dict(Counter(outcomes))

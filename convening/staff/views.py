@@ -12,6 +12,8 @@ from convening.accounts.models import StaffRole
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.extensions import db
+from convening.sqltypes import utcnow
+from convening.staff import services
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -57,4 +59,6 @@ def home() -> str:
 @role_required(StaffRole.STAFF)
 def dashboard(slug: str) -> str:
     convening = by_slug(slug) or abort(404)
-    return render_template("staff/dashboard.html", convening=convening)
+    return render_template(
+        "staff/dashboard.html", convening=convening, figures=services.dashboard(convening, utcnow())
+    )
