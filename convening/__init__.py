@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convening import config, formatting
 from convening.extensions import csrf, db, limiter, login_manager, migrate
+from convening.uploads import apply_upload_limit
 from convening.urls import RowIdConverter, SecretConverter, SlugConverter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    app.before_request(apply_upload_limit)  # before the CSRF check reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

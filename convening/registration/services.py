@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 import hmac
 import secrets
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -300,38 +302,159 @@ def add_registration(
     notify: bool,
     actor: Actor,
 ) -> Registration:
-    """The heart of registering, inside the caller's transaction, which must hold lock_convening.
+    """One registration in the caller's transaction, which holds lock_convening; see add_registrations."""
+    return add_registrations(convening, [(ticket_type, details)], now=now, notify=notify, actor=actor)[0]
 
-    Nobody jumps the waiting list: while someone waits for this ticket type, newcomers wait too.
-    Raises DuplicateRegistration when the email already has an active registration; the caller rolls back.
+
+def add_registrations(
+    convening: Convening,
+    people: Sequence[tuple[TicketType, AttendeeDetails]],
+    *,
+    now: datetime,
+    notify: bool,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> list[Registration]:
+    """The heart of registering, for one person or a whole import, inside the caller's transaction.
+
+    The caller holds lock_convening and commits (or rolls back) once. People are seated in the order given
+    while seats last; nobody jumps the waiting list: once someone waits for a ticket type, later people wait
+    too. Seats are claimed with one conditional UPDATE per ticket type and one for the convening, so the
+    database still refuses to overbook. Raises DuplicateRegistration for an email that already has an
+    active registration (or appears twice); the caller rolls back.
     """
-    if ticket_type.convening_id != convening.id:
-        raise ValueError("ticket type of another convening")
-    if active_registration_for(convening.id, details.email):
-        raise DuplicateRegistration(details.email)
-    seated = not _someone_waiting_for(ticket_type) and _claim_seat(ticket_type)
-    status = _seated_status(ticket_type) if seated else RegistrationStatus.WAITLISTED
-    registration = Registration(
-        convening=convening,
-        ticket_type=ticket_type,
-        status=status,
-        price_cents=ticket_type.price_cents,
-        currency=ticket_type.currency,
-        manage_secret=secrets.token_urlsafe(32),
-        badge_token=new_token(),
-        created_at=now,
-        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-    )
-    details.apply_to(registration)
-    db.session.add(registration)
+    emails = [details.email for _, details in people]
+    repeated = next((email for email, count in Counter(emails).items() if count > 1), None)
+    if repeated is not None:
+        raise DuplicateRegistration(repeated)
+    taken = _active_emails(convening.id, emails)
+    if taken:
+        raise DuplicateRegistration(taken[0])
+
+    statuses = _seat_in_order(convening, [ticket_type for ticket_type, _ in people])
+    registrations = []
+    for (ticket_type, details), status in zip(people, statuses, strict=True):
+        if ticket_type.convening_id != convening.id:
+            raise ValueError("ticket type of another convening")
+        registration = Registration(
+            convening=convening,
+            ticket_type=ticket_type,
+            status=status,
+            price_cents=ticket_type.price_cents,
+            currency=ticket_type.currency,
+            manage_secret=secrets.token_urlsafe(32),
+            badge_token=new_token(),
+            created_at=now,
+            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+        )
+        details.apply_to(registration)
+        registrations.append(registration)
+    db.session.add_all(registrations)
     try:
         db.session.flush()
-    except IntegrityError:
-        raise DuplicateRegistration(details.email) from None
-    _record(registration, actor, "create", f"Registered: {status.label.lower()}, {ticket_type.name}")
-    if notify:
-        _notify(registration, status.value)
-    return registration
+    except IntegrityError as error:
+        if not _email_conflict(error):
+            raise
+        # An address registered by a request that committed after our check.
+        raise DuplicateRegistration(emails[0] if len(emails) == 1 else "") from None
+    for done, registration in enumerate(registrations, start=1):
+        _record(
+            registration,
+            actor,
+            "create",
+            f"Registered: {registration.status.label.lower()}, {registration.ticket_type.name}",
+        )
+        if notify:
+            _notify(registration, registration.status.value)
+        if progress is not None:
+            progress(done)
+    return registrations
+
+
+def _email_conflict(error: IntegrityError) -> bool:
+    """Whether the database refused a second active registration for an email, not something else."""
+    text = str(error.orig)
+    return (
+        "uq_registrations_active_email" in text or "registrations.convening_id, registrations.email" in text
+    )
+
+
+def _active_emails(convening_id: int, emails: list[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(emails), 500):
+        found += db.session.scalars(
+            select(Registration.email).where(
+                Registration.convening_id == convening_id,
+                Registration.email.in_(emails[start : start + 500]),
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+        ).all()
+    return found
+
+
+def seating_plan(
+    ticket_type_ids: Sequence[int],
+    *,
+    convening_room: int | None,
+    ticket_room: dict[int, int | None],
+    waiting: set[int],
+) -> list[bool]:
+    """Who of these people, in order, gets a seat (True) and who waits: the rules in one pure place.
+
+    Rooms are seats left (None: no limit); `waiting` holds ticket types someone already waits for.
+    Once anyone waits for a ticket type, everyone after them for it waits too.
+    """
+    rooms, waiting, plan = dict(ticket_room), set(waiting), []
+    for ticket_type_id in ticket_type_ids:
+        room = rooms[ticket_type_id]
+        full = (convening_room is not None and convening_room <= 0) or (room is not None and room <= 0)
+        if ticket_type_id in waiting or full:
+            waiting.add(ticket_type_id)
+            plan.append(False)
+            continue
+        plan.append(True)
+        convening_room = None if convening_room is None else convening_room - 1
+        rooms[ticket_type_id] = None if room is None else room - 1
+    return plan
+
+
+def _seat_in_order(convening: Convening, ticket_types: list[TicketType]) -> list[RegistrationStatus]:
+    """Plan the seats from the counters as they stand under the lock, then claim them with one conditional
+    UPDATE per row that moves, so the database still refuses anything beyond capacity."""
+    distinct = list({ticket_type.id: ticket_type for ticket_type in ticket_types}.values())
+    counters = db.session.execute(
+        select(Convening.capacity, Convening.seats_taken).where(Convening.id == convening.id)
+    ).one()
+    ticket_counters = {
+        row.id: row
+        for row in db.session.execute(
+            select(TicketType.id, TicketType.capacity, TicketType.seats_taken).where(
+                TicketType.id.in_([ticket_type.id for ticket_type in distinct])
+            )
+        )
+    }
+    plan = seating_plan(
+        [ticket_type.id for ticket_type in ticket_types],
+        convening_room=None if counters.capacity is None else counters.capacity - counters.seats_taken,
+        ticket_room={
+            id_: None if row.capacity is None else row.capacity - row.seats_taken
+            for id_, row in ticket_counters.items()
+        },
+        waiting={ticket_type.id for ticket_type in distinct if _someone_waiting_for(ticket_type)},
+    )
+    claimed = Counter(
+        ticket_type.id for ticket_type, seated in zip(ticket_types, plan, strict=True) if seated
+    )
+    if claimed:
+        moved = _move_seats(Convening, convening.id, claimed.total()) and all(
+            _move_seats(TicketType, ticket_type_id, count) for ticket_type_id, count in claimed.items()
+        )
+        if not moved:  # only possible when a caller forgot lock_convening
+            raise RuntimeError("seat counters moved while seating; hold lock_convening")
+    return [
+        _seated_status(ticket_type) if seated else RegistrationStatus.WAITLISTED
+        for ticket_type, seated in zip(ticket_types, plan, strict=True)
+    ]
 
 
 def update_details(
