@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from convening.accounts.access import role_required
 from convening.accounts.models import StaffRole
+from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.jobs.models import Job
 
@@ -29,7 +30,8 @@ def next_url(job: Job) -> str | None:
 @role_required(StaffRole.STAFF)
 def show(job_id: str) -> str:
     job = _job(job_id)
-    return render_template("jobs/job.html", job=job, next_url=next_url(job))
+    convening = db.session.get(Convening, job.convening_id) if job.convening_id else None
+    return render_template("jobs/job.html", job=job, next_url=next_url(job), convening=convening)
 
 
 @bp.get("/<job_id>.json")
