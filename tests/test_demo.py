@@ -132,5 +132,5 @@ def test_demo_pages_render(app: Flask, client: FlaskClient) -> None:
 
 def test_the_command_line_lists_every_command(app: Flask) -> None:
     output = app.test_cli_runner().invoke(args=["--help"]).output
-    for command in ("db", "demo", "mail", "worker"):
+    for command in ("db", "demo", "mail", "worker", "users", "registrations"):
         assert f"  {command} " in output, command

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, select
@@ -157,17 +158,8 @@ def update_settings(
     if problems:
         raise InvalidSettings(problems)
     lock_convening(convening.id)
-    db.session.refresh(convening)
-    if settings.capacity is not None and settings.capacity < convening.seats_taken:
-        db.session.rollback()
-        raise InvalidSettings({"capacity": _below_taken(convening.seats_taken)})
-    raised = _raises(convening.capacity, settings.capacity)
-    before = snapshot(convening, CONVENING_FIELDS)
-    for name in CONVENING_FIELDS:
-        setattr(convening, name, getattr(settings, name))
-    changes = diff(before, snapshot(convening, CONVENING_FIELDS))
+    changes, raised = _apply_settings(convening, settings, CONVENING_FIELDS)
     if not changes:
-        db.session.rollback()
         return []
     record(
         actor,
@@ -179,10 +171,7 @@ def update_settings(
         changes=changes,
     )
     db.session.flush()
-    if raised:
-        return promote_from_waiting_list(convening, now=now)
-    db.session.commit()
-    return []
+    return _commit_promoting(convening, raised, now)
 
 
 def add_ticket_type(convening: Convening, settings: TicketTypeSettings, *, actor: Actor) -> TicketType:
@@ -220,17 +209,8 @@ def update_ticket_type(
     convening = ticket_type.convening
     _check_ticket_type(convening, settings, ticket_type.id)
     lock_convening(convening.id)
-    db.session.refresh(ticket_type)
-    if settings.capacity is not None and settings.capacity < ticket_type.seats_taken:
-        db.session.rollback()
-        raise InvalidSettings({"capacity": _below_taken(ticket_type.seats_taken)})
-    raised = _raises(ticket_type.capacity, settings.capacity)
-    before = snapshot(ticket_type, TICKET_TYPE_FIELDS)
-    for name in TICKET_TYPE_FIELDS:
-        setattr(ticket_type, name, getattr(settings, name))
-    changes = diff(before, snapshot(ticket_type, TICKET_TYPE_FIELDS))
+    changes, raised = _apply_settings(ticket_type, settings, TICKET_TYPE_FIELDS)
     if not changes:
-        db.session.rollback()
         return []
     _flush_ticket_type(settings)
     record(
@@ -242,6 +222,32 @@ def update_ticket_type(
         convening_id=convening.id,
         changes=changes,
     )
+    return _commit_promoting(convening, raised, now)
+
+
+def _apply_settings(
+    target: Convening | TicketType, settings: ConveningSettings | TicketTypeSettings, names: tuple[str, ...]
+) -> tuple[dict[str, list[Any]], bool]:
+    """Copy settings onto a row whose convening is locked: the changes, and whether capacity went up.
+
+    Refused (rolled back) below the seats already taken; rolled back too when nothing changed.
+    """
+    db.session.refresh(target)
+    if settings.capacity is not None and settings.capacity < target.seats_taken:
+        db.session.rollback()
+        raise InvalidSettings({"capacity": _below_taken(target.seats_taken)})
+    raised = _raises(target.capacity, settings.capacity)
+    before = snapshot(target, names)
+    for name in names:
+        setattr(target, name, getattr(settings, name))
+    changes = diff(before, snapshot(target, names))
+    if not changes:
+        db.session.rollback()
+    return changes, raised
+
+
+def _commit_promoting(convening: Convening, raised: bool, now: datetime | None) -> list[Registration]:
+    """Commit; when capacity went up, the waiting list gets the new seats in the same transaction."""
     if raised:
         return promote_from_waiting_list(convening, now=now)
     db.session.commit()
