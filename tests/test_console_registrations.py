@@ -634,7 +634,7 @@ def test_staff_confirm_someone_from_the_waiting_list_ahead_of_its_order(app: Fla
         entry.summary
         == "Confirmed from the waiting list by staff, bypassing its order (was number 2): confirmed"
     )
-    assert entry.changes == {"status": ["waitlisted", "confirmed"]}
+    assert entry.changes == {"status": ["On the waiting list", "Confirmed"]}
     assert "bypassing its order" in html
 
 

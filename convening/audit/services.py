@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from convening.audit.models import AuditEntry
 from convening.extensions import db
+from convening.sqltypes import utcnow
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,14 @@ def record(
     *,
     convening_id: int | None = None,
     changes: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEntry:
-    """Add an entry to the session; it is saved with the change it describes, or not at all."""
+    """Add an entry to the session; it is saved with the change it describes, or not at all.
+
+    `at` is when the change happened, for flows that are given their time (imports of past data, the demo).
+    """
     entry = AuditEntry(
+        created_at=at or utcnow(),
         convening_id=convening_id,
         actor_id=actor.staff_id,
         actor_label=actor.label[:300],

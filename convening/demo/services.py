@@ -17,6 +17,7 @@ from itertools import islice
 
 from sqlalchemy import func, select
 
+from convening.audit.services import Actor
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.demo import data
@@ -33,9 +34,11 @@ from convening.program.models import (
     Track,
 )
 from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
-from convening.registration.services import AttendeeDetails, cancel, register
+from convening.registration.services import AttendeeDetails, cancel, mark_paid, register
 from convening.sponsors.models import Sponsor, SponsorTier
 
+# Who the history of every sample registration names, so nobody mistakes them for real attendees' actions.
+DEMO_DATA = Actor("Demo data (flask demo)")
 SAMPLE_ACTIVITY_STARTS = data.REGISTRATION_OPENS_AT.astimezone(UTC)
 SAMPLE_ACTIVITY_ENDS = data.SAMPLE_ACTIVITY_ENDS_AT.astimezone(UTC)
 
@@ -253,21 +256,26 @@ def _top_up_registrations(convening: Convening, target: int, seed: int) -> int:
         attendee = newcomers[index]
         if step == _Step.REGISTER:
             ticket_type = ticket_types[attendee.ticket_type]
-            registration = register(convening, ticket_type, attendee.details, now=moment, notify=False)
+            registration = register(
+                convening, ticket_type, attendee.details, now=moment, notify=False, actor=DEMO_DATA
+            )
             registration_ids[index] = registration.id
         elif step == _Step.PAY:
             _mark_paid(db.session.get_one(Registration, registration_ids[index]), moment)
         else:
-            cancel(db.session.get_one(Registration, registration_ids[index]), now=moment, notify=False)
+            cancel(
+                db.session.get_one(Registration, registration_ids[index]),
+                now=moment,
+                notify=False,
+                actor=DEMO_DATA,
+            )
     return len(newcomers)
 
 
 def _mark_paid(registration: Registration, moment: datetime) -> None:
-    """Stands in for the payments module, not built yet; both states hold a seat, so no counter moves."""
+    """Paid by check or transfer, as staff record it for now; a waitlisted partner has no seat to pay for."""
     if registration.status == RegistrationStatus.PENDING_PAYMENT:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = moment
-        db.session.commit()
+        mark_paid(registration, actor=DEMO_DATA, now=moment, notify=False)
 
 
 def _count_by_status(convening_id: int) -> dict[RegistrationStatus, int]:

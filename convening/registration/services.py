@@ -363,6 +363,7 @@ def add_registrations(
             actor,
             "create",
             f"Registered: {registration.status.label.lower()}, {registration.ticket_type.name}",
+            at=now,
         )
         if notify:
             _notify(registration, registration.status.value)
@@ -492,7 +493,7 @@ def cancel(
         db.session.rollback()
         return []
     held_seat = registration.status.holds_seat
-    _record(registration, actor, "cancel", f"Cancelled (was {registration.status.label.lower()})")
+    _record(registration, actor, "cancel", f"Cancelled (was {registration.status.label.lower()})", at=now)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     if held_seat:
@@ -534,7 +535,8 @@ def _promote(convening: Convening, *, now: datetime, notify: bool) -> list[Regis
             return promoted
         candidate.status = _seated_status(candidate.ticket_type)
         candidate.confirmed_at = now if candidate.status == RegistrationStatus.CONFIRMED else None
-        _record(candidate, WAITING_LIST, "promote", f"Given a freed seat: {candidate.status.label.lower()}")
+        summary = f"Given a freed seat: {candidate.status.label.lower()}"
+        _record(candidate, WAITING_LIST, "promote", summary, at=now)
         promoted.append(candidate)
         if notify:
             _notify(candidate, "promoted")
@@ -558,7 +560,13 @@ def _label(name: str) -> str:
 
 
 def _record(
-    registration: Registration, actor: Actor, action: str, summary: str, changes: dict[str, Any] | None = None
+    registration: Registration,
+    actor: Actor,
+    action: str,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
     record(
         actor,
@@ -568,6 +576,7 @@ def _record(
         summary,
         convening_id=registration.convening_id,
         changes=changes,
+        at=at,
     )
 
 
@@ -748,7 +757,7 @@ def confirm_from_waiting_list(
         "confirm",
         f"Confirmed from the waiting list by staff, bypassing its order (was number {position}): "
         f"{registration.status.label.lower()}",
-        {"status": [RegistrationStatus.WAITLISTED.value, registration.status.value]},
+        {"status": [RegistrationStatus.WAITLISTED.label, registration.status.label]},
     )
     _notify(registration, "promoted")
     db.session.commit()
@@ -769,7 +778,9 @@ def _no_seat_message(ticket_type: TicketType) -> str:
     )
 
 
-def mark_paid(registration: Registration, *, actor: Actor, now: datetime | None = None) -> Registration:
+def mark_paid(
+    registration: Registration, *, actor: Actor, now: datetime | None = None, notify: bool = True
+) -> Registration:
     """Confirm a held seat whose payment staff received by other means (a check, a transfer). Commits.
 
     Until online payments arrive this is how a paid ticket becomes confirmed and gets its QR code.
@@ -790,9 +801,11 @@ def mark_paid(registration: Registration, *, actor: Actor, now: datetime | None 
         actor,
         "paid",
         f"Marked as paid ({money(registration.price_cents, registration.currency)}): confirmed",
-        {"status": [RegistrationStatus.PENDING_PAYMENT.value, RegistrationStatus.CONFIRMED.value]},
+        {"status": [RegistrationStatus.PENDING_PAYMENT.label, RegistrationStatus.CONFIRMED.label]},
+        at=now,
     )
-    _notify(registration, "confirmed")
+    if notify:
+        _notify(registration, "confirmed")
     db.session.commit()
     return registration
 
