@@ -13,33 +13,20 @@ median misses the target.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import platform
 import re
 import secrets
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-os.environ["CONVENING_ENV"] = "testing"
-
-import psycopg
-import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
-from convening import create_app
+import benchkit  # first: it selects the testing configuration before convening is imported
 from convening.accounts.models import StaffRole
 from convening.accounts.services import create_user
 from convening.audit.services import COMMAND_LINE
@@ -53,7 +40,7 @@ SLUG = "bench"
 LIST = f"/staff/c/{SLUG}/registrations/"
 STAFF_EMAIL = "bench@example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(16)  # this run only; the database is dropped after
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+APP_CONFIG = {"WTF_CSRF_ENABLED": True}  # as production runs it: the sign-in form checks its token
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ROW = re.compile(r'<th scope="row">')
 PEOPLE = [
@@ -86,58 +73,13 @@ class Target:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    parser = benchkit.argument_parser(__doc__)
     parser.add_argument("--existing", type=int, default=5000, help="registrations stored before timing")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per view and engine")
-    args = parser.parse_args()
-    args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
-    unknown = set(args.engines) - {"sqlite", "postgresql"}
-    if unknown or not args.engines:
-        parser.error(f"--engines takes sqlite and/or postgresql, not {args.engines!r}")
+    args = benchkit.parse_engines(parser)
     if args.existing < 2500 or args.requests < 2:
         parser.error("--existing must be at least 2500 (for a page 50) and --requests at least 2 (for a p95)")
     return args
-
-
-@contextmanager
-def fresh_database(engine: str, workdir: Path) -> Iterator[str]:
-    """Yield the URL of an empty database; a PostgreSQL one is dropped afterwards, even on error."""
-    if engine == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    name = f"convening_bench_{secrets.token_hex(4)}"
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql")
-    with psycopg.connect(
-        admin_url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
-    ) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
-                hide_password=False
-            )
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@contextmanager
-def bench_app(database_url: str) -> Iterator[Flask]:
-    """The app as production runs it (CSRF, sessions, role checks), on the given database."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PUBLIC_URL": "https://convening.example.org",
-            "SMTP_HOST": None,
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def seed(app: Flask, existing: int) -> None:
@@ -225,14 +167,6 @@ def time_view(target: Target, url: str, requests: int) -> list[float]:
     return timings[WARMUP_REQUESTS:]
 
 
-def describe(target: Target) -> str:
-    """The driver and server version the figures are for."""
-    with target.app.app_context(), db.engine.connect() as connection:
-        dialect = connection.dialect
-        version = ".".join(str(part) for part in dialect.server_version_info or ())
-    return f"{target.engine}: {dialect.name}+{dialect.driver}, server {version}"
-
-
 def report(engine: str, view: str, existing: int, timings: list[float]) -> bool:
     """Print one line for the engine and view; True when its median meets the target."""
     median = statistics.median(timings)
@@ -251,22 +185,18 @@ def main() -> int:
     args = parse_args()
     load_before = os.getloadavg()[0]  # before our own work: shows what else competes for the CPUs
     with ExitStack() as stack:
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="convening-bench-")))
-        os.environ["CONVENING_INSTANCE_PATH"] = str(workdir / "instance")
+        workdir = stack.enter_context(benchkit.temporary_workdir())
         targets = []
         for engine in args.engines:
-            app = stack.enter_context(bench_app(stack.enter_context(fresh_database(engine, workdir))))
-            # After upgrade(): Alembic's logging config would otherwise set its own levels.
-            logging.getLogger("convening").setLevel(logging.WARNING)
+            database_url = stack.enter_context(benchkit.fresh_database(engine, workdir))
+            app = stack.enter_context(
+                benchkit.bench_app(database_url, quiet_logger="convening", **APP_CONFIG)
+            )
             seed(app, args.existing)
             targets.append(Target(engine, app, signed_in(app)))
-        print(
-            f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-            f"SQLAlchemy {sqlalchemy.__version__}, psycopg {psycopg.__version__}, "
-            f"sqlite3 library {sqlite3.sqlite_version}, load average at start {load_before:.2f}"
-        )
+        print(benchkit.machine(load_before))
         for target in targets:
-            print(describe(target))
+            print(benchkit.describe(target.engine, target.app))
         results = [
             report(target.engine, view, args.existing, time_view(target, url, args.requests))
             for target in targets

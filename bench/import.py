@@ -17,30 +17,17 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import logging
 import os
-import platform
-import secrets
-import sqlite3
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-os.environ["CONVENING_ENV"] = "testing"
-
-import psycopg
-import sqlalchemy
 from flask import Flask
-from flask_migrate import upgrade
-from psycopg import sql
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from convening import create_app, jobs
+import benchkit  # first: it selects the testing configuration before convening is imported
+from convening import jobs
 from convening.audit.models import AuditEntry
 from convening.audit.services import COMMAND_LINE
 from convening.extensions import db
@@ -52,7 +39,7 @@ from convening.registration.services import AttendeeDetails, register
 
 TARGET_SECONDS = 10.0
 SLUG = "bench"
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+APP_CONFIG = {"JOBS_EAGER": True}  # jobs run where they start, so the import job is timed from here
 PEOPLE = [
     ("Héctor", "Ramírez", "he/him", "City Council Member, District 3", "City of Tucson", "Tucson", "AZ"),
     ("Nguyễn", "Thị Lan", "she/her", "Mayor", "City of Garden Grove", "Garden Grove", "CA"),
@@ -82,63 +69,15 @@ HEADER = [
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    parser = benchkit.argument_parser(__doc__)
     parser.add_argument("--rows", type=int, default=5000, help="rows in the file")
     parser.add_argument("--existing", type=int, default=500, help="registrations stored before the import")
     parser.add_argument("--capacity", type=int, help="overall capacity: rows beyond it join the waiting list")
     parser.add_argument("--send-emails", action="store_true", help="queue a confirmation email per person")
-    args = parser.parse_args()
-    args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
-    unknown = set(args.engines) - {"sqlite", "postgresql"}
-    if unknown or not args.engines:
-        parser.error(f"--engines takes sqlite and/or postgresql, not {args.engines!r}")
+    args = benchkit.parse_engines(parser)
     if args.rows < 1 or args.existing < 0:
         parser.error("--rows must be 1 or more and --existing 0 or more")
     return args
-
-
-@contextmanager
-def fresh_database(engine: str, workdir: Path) -> Iterator[str]:
-    """Yield the URL of an empty database; a PostgreSQL one is dropped afterwards, even on error."""
-    if engine == "sqlite":
-        yield f"sqlite:///{workdir / 'bench-import.sqlite3'}"
-        return
-    name = f"convening_bench_{secrets.token_hex(4)}"
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql")
-    with psycopg.connect(
-        admin_url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
-    ) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
-                hide_password=False
-            )
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@contextmanager
-def bench_app(database_url: str) -> Iterator[Flask]:
-    """The app as production runs it, except that jobs run where they start (JOBS_EAGER), so the job is
-    timed from here; without SMTP_HOST queued email stays in the outbox."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PUBLIC_URL": "https://convening.example.org",
-            "SMTP_HOST": None,
-            "JOBS_EAGER": True,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    # After upgrade(): Alembic's logging config would undo it. Queued mail is logged at INFO otherwise.
-    logging.getLogger("convening.mail").setLevel(logging.WARNING)
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def seed(app: Flask, existing: int, capacity: int | None) -> None:
@@ -257,34 +196,26 @@ def check_counts(app: Flask, existing: int, rows: int) -> None:
         raise RuntimeError(f"database does not match the import: {found} != {expected}")
 
 
-def describe(engine: str, app: Flask) -> str:
-    with app.app_context(), db.engine.connect() as connection:
-        dialect = connection.dialect
-        version = ".".join(str(part) for part in dialect.server_version_info or ())
-    return f"{engine}: {dialect.name}+{dialect.driver}, server {version}"
-
-
 def main() -> int:
     args = parse_args()
     load_before = os.getloadavg()[0]
     data = csv_file(args.rows)
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, psycopg {psycopg.__version__}, "
-        f"sqlite3 library {sqlite3.sqlite_version}, load average at start {load_before:.2f}"
-    )
+    print(benchkit.machine(load_before))
     print(
         f"file: {args.rows:,} rows, {len(data) / 1_048_576:.2f} MB; "
         f"{args.existing:,} registrations stored before"
     )
     results = []
     with ExitStack() as stack:
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="convening-bench-")))
-        os.environ["CONVENING_INSTANCE_PATH"] = str(workdir / "instance")
+        workdir = stack.enter_context(benchkit.temporary_workdir())
         for engine in args.engines:
-            app = stack.enter_context(bench_app(stack.enter_context(fresh_database(engine, workdir))))
+            database_url = stack.enter_context(benchkit.fresh_database(engine, workdir))
+            # Queued mail is logged at INFO otherwise.
+            app = stack.enter_context(
+                benchkit.bench_app(database_url, quiet_logger="convening.mail", **APP_CONFIG)
+            )
             seed(app, args.existing, args.capacity)
-            print(describe(engine, app), flush=True)
+            print(benchkit.describe(engine, app), flush=True)
             checked, imported, outcome = time_import(app, data, send_emails=args.send_emails)
             check_counts(app, args.existing, args.rows)
             total = checked + imported

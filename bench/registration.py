@@ -12,34 +12,20 @@ p95 of the POST alone and exits 1 when an engine's median misses the target.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import platform
 import re
-import secrets
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-os.environ["CONVENING_ENV"] = "testing"
-
-import psycopg
-import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
-from psycopg import sql
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from convening import create_app
+import benchkit  # first: it selects the testing configuration before convening is imported
 from convening.extensions import db
 from convening.mail.models import OutboxMessage
 from convening.models import Convening, Registration, TicketType
@@ -48,7 +34,10 @@ from convening.registration.services import AttendeeDetails, register
 TARGET_MEDIAN_MS = 50.0
 WARMUP_POSTS = 5
 SLUG = "bench"
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# A rate limit no benchmark can hit. JOBS_EAGER delivers each email inside the request (no SMTP_HOST: it
+# stays in the outbox), so that cost is counted and no background thread competes with the request for the
+# two cores.
+APP_CONFIG = {"REGISTRATION_RATE_LIMIT": "1000000 per minute", "JOBS_EAGER": True, "WTF_CSRF_ENABLED": True}
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PEOPLE = [
     ("Héctor", "Ramírez", "he/him", "City Council Member, District 3", "City of Tucson", "Tucson", "AZ"),
@@ -69,66 +58,13 @@ class Target:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    parser = benchkit.argument_parser(__doc__)
     parser.add_argument("--existing", type=int, default=2000, help="registrations stored before timing")
     parser.add_argument("--posts", type=int, default=200, help="timed registration POSTs per engine")
-    args = parser.parse_args()
-    args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
-    unknown = set(args.engines) - {"sqlite", "postgresql"}
-    if unknown or not args.engines:
-        parser.error(f"--engines takes sqlite and/or postgresql, not {args.engines!r}")
+    args = benchkit.parse_engines(parser)
     if args.existing < 0 or args.posts < 2:
         parser.error("--existing must be 0 or more and --posts at least 2 (for a p95)")
     return args
-
-
-@contextmanager
-def fresh_database(engine: str, workdir: Path) -> Iterator[str]:
-    """Yield the URL of an empty database; a PostgreSQL one is dropped afterwards, even on error."""
-    if engine == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    name = f"convening_bench_{secrets.token_hex(4)}"
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql")
-    with psycopg.connect(
-        admin_url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
-    ) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
-                hide_password=False
-            )
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@contextmanager
-def bench_app(database_url: str) -> Iterator[Flask]:
-    """The app as production runs it, except a rate limit no benchmark can hit.
-
-    JOBS_EAGER delivers each email inside the request (no SMTP_HOST: it stays in the outbox), so that cost
-    is counted and no background thread competes with the request for the two cores.
-    """
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PUBLIC_URL": "https://convening.example.org",
-            "REGISTRATION_RATE_LIMIT": "1000000 per minute",
-            "SMTP_HOST": None,
-            "JOBS_EAGER": True,
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    # After upgrade(): Alembic's logging config would undo it. Queued mail is logged at INFO otherwise.
-    logging.getLogger("convening.mail").setLevel(logging.WARNING)
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def seed(app: Flask, existing: int) -> int:
@@ -263,14 +199,6 @@ def check_counts(app: Flask, registrations: int, emails: int) -> None:
         raise RuntimeError(f"database does not match the registrations made: {found} != {expected}")
 
 
-def describe(target: Target) -> str:
-    """The driver and server version the figures are for."""
-    with target.app.app_context(), db.engine.connect() as connection:
-        dialect = connection.dialect
-        version = ".".join(str(part) for part in dialect.server_version_info or ())
-    return f"{target.engine}: {dialect.name}+{dialect.driver}, server {version}"
-
-
 def report(engine: str, existing: int, timings: list[float]) -> bool:
     """Print one line for the engine; True when its median meets the target."""
     median = statistics.median(timings)
@@ -288,19 +216,18 @@ def main() -> int:
     args = parse_args()
     load_before = os.getloadavg()[0]  # before our own work: shows what else competes for the CPUs
     with ExitStack() as stack:
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="convening-bench-")))
-        os.environ["CONVENING_INSTANCE_PATH"] = str(workdir / "instance")
+        workdir = stack.enter_context(benchkit.temporary_workdir())
         targets = []
         for engine in args.engines:
-            app = stack.enter_context(bench_app(stack.enter_context(fresh_database(engine, workdir))))
+            database_url = stack.enter_context(benchkit.fresh_database(engine, workdir))
+            # Queued mail is logged at INFO otherwise.
+            app = stack.enter_context(
+                benchkit.bench_app(database_url, quiet_logger="convening.mail", **APP_CONFIG)
+            )
             targets.append(Target(engine, app, seed(app, args.existing)))
-        print(
-            f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-            f"SQLAlchemy {sqlalchemy.__version__}, psycopg {psycopg.__version__}, "
-            f"sqlite3 library {sqlite3.sqlite_version}, load average at start {load_before:.2f}"
-        )
+        print(benchkit.machine(load_before))
         for target in targets:
-            print(describe(target))
+            print(benchkit.describe(target.engine, target.app))
         results = [report(t.engine, args.existing, time_posts(t, args.existing, args.posts)) for t in targets]
     return 0 if all(results) else 1
 
