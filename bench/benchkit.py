@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 os.environ["CONVENING_ENV"] = "testing"
@@ -29,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 from convening import create_app
 from convening.extensions import db
+from convening.models import Convening, TicketType
 
 ENGINES = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -119,3 +121,32 @@ def describe(engine: str, app: Flask) -> str:
         dialect = connection.dialect
         version = ".".join(str(part) for part in dialect.server_version_info or ())
     return f"{engine}: {dialect.name}+{dialect.driver}, server {version}"
+
+
+SLUG = "bench"
+
+
+def open_convening(*, capacity: int | None = None) -> tuple[Convening, TicketType]:
+    """The convening the registration and import benchmarks fill: open now, with a free ticket and a paid
+    one of 100,000 seats each; committed. Returns it and its free ticket. Call inside an app context."""
+    now = datetime.now(UTC)
+    convening = Convening(
+        slug=SLUG,
+        name="National Convening of Local Leaders",
+        starts_on=date(2027, 6, 15),
+        ends_on=date(2027, 6, 17),
+        timezone="America/Chicago",
+        venue_name="Minneapolis Convention Center",
+        city="Minneapolis",
+        state="MN",
+        contact_email="help@convening.example.org",
+        registration_opens_at=now - timedelta(days=30),
+        registration_closes_at=now + timedelta(days=60),
+        capacity=capacity,
+    )
+    free = TicketType(name="Elected official", capacity=100_000, position=0)
+    paid = TicketType(name="Staff and partners", price_cents=35_000, capacity=100_000, position=1)
+    convening.ticket_types.extend([free, paid])
+    db.session.add(convening)
+    db.session.commit()
+    return convening, free

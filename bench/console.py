@@ -36,8 +36,7 @@ from convening.registration.services import AttendeeDetails, add_registration, l
 
 TARGET_MEDIAN_MS = 50.0
 WARMUP_REQUESTS = 5
-SLUG = "bench"
-LIST = f"/staff/c/{SLUG}/registrations/"
+LIST = f"/staff/c/{benchkit.SLUG}/registrations/"
 STAFF_EMAIL = "bench@example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(16)  # this run only; the database is dropped after
 APP_CONFIG = {"WTF_CSRF_ENABLED": True}  # as production runs it: the sign-in form checks its token
@@ -90,7 +89,7 @@ def seed(app: Flask, existing: int) -> None:
     started = datetime(2027, 1, 4, 15, 0, tzinfo=UTC)
     with app.app_context():
         convening = Convening(
-            slug=SLUG,
+            slug=benchkit.SLUG,
             name="National Convening of Local Leaders",
             starts_on=date(2027, 6, 15),
             ends_on=date(2027, 6, 17),

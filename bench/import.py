@@ -21,7 +21,6 @@ import os
 import sys
 import time
 from contextlib import ExitStack
-from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -32,13 +31,12 @@ from convening.audit.models import AuditEntry
 from convening.audit.services import COMMAND_LINE
 from convening.extensions import db
 from convening.jobs.models import Job, JobStatus
-from convening.models import Convening, Registration, TicketType
+from convening.models import Convening, Registration
 from convening.registration import imports
 from convening.registration.models import ImportStatus, RegistrationImport
 from convening.registration.services import AttendeeDetails, register
 
 TARGET_SECONDS = 10.0
-SLUG = "bench"
 APP_CONFIG = {"JOBS_EAGER": True}  # jobs run where they start, so the import job is timed from here
 PEOPLE = [
     ("Héctor", "Ramírez", "he/him", "City Council Member, District 3", "City of Tucson", "Tucson", "AZ"),
@@ -81,28 +79,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def seed(app: Flask, existing: int, capacity: int | None) -> None:
-    """An open convening with a free and a paid ticket, and `existing` people already registered."""
-    now = datetime.now(UTC)
+    """The open convening with `existing` people already registered."""
     with app.app_context():
-        convening = Convening(
-            slug=SLUG,
-            name="National Convening of Local Leaders",
-            starts_on=date(2027, 6, 15),
-            ends_on=date(2027, 6, 17),
-            timezone="America/Chicago",
-            venue_name="Minneapolis Convention Center",
-            city="Minneapolis",
-            state="MN",
-            contact_email="help@convening.example.org",
-            registration_opens_at=now - timedelta(days=30),
-            registration_closes_at=now + timedelta(days=60),
-            capacity=capacity,
-        )
-        free = TicketType(name="Elected official", capacity=100_000, position=0)
-        paid = TicketType(name="Staff and partners", price_cents=35_000, capacity=100_000, position=1)
-        convening.ticket_types.extend([free, paid])
-        db.session.add(convening)
-        db.session.commit()
+        convening, free = benchkit.open_convening(capacity=capacity)
         for number in range(existing):
             details = AttendeeDetails(
                 first_name="Already", family_name=str(number), email=f"existing-{number}@example.org"
@@ -143,7 +122,7 @@ def csv_file(rows: int) -> bytes:
 def time_import(app: Flask, data: bytes, *, send_emails: bool) -> tuple[float, float, dict[str, int]]:
     """Seconds to check the file and to run the import job; what the job reported."""
     with app.app_context():
-        convening = db.session.scalar(select(Convening).where(Convening.slug == SLUG))
+        convening = db.session.scalar(select(Convening).where(Convening.slug == benchkit.SLUG))
         started = time.perf_counter()
         upload = imports.check_import(
             convening, "bench.csv", data, default_ticket_type_id=None, actor=COMMAND_LINE

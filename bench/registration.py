@@ -19,7 +19,6 @@ import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -33,7 +32,6 @@ from convening.registration.services import AttendeeDetails, register
 
 TARGET_MEDIAN_MS = 50.0
 WARMUP_POSTS = 5
-SLUG = "bench"
 # A rate limit no benchmark can hit. JOBS_EAGER delivers each email inside the request (no SMTP_HOST: it
 # stays in the outbox), so that cost is counted and no background thread competes with the request for the
 # two cores.
@@ -68,28 +66,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def seed(app: Flask, existing: int) -> int:
-    """An open convening without an overall limit and its ticket types; returns the free ticket's id."""
-    now = datetime.now(UTC)
+    """The open convening with `existing` people registered; returns the free ticket's id."""
     with app.app_context():
-        convening = Convening(
-            slug=SLUG,
-            name="National Convening of Local Leaders",
-            starts_on=date(2027, 6, 15),
-            ends_on=date(2027, 6, 17),
-            timezone="America/Chicago",
-            venue_name="Minneapolis Convention Center",
-            city="Minneapolis",
-            state="MN",
-            contact_email="help@convening.example.org",
-            registration_opens_at=now - timedelta(days=30),
-            registration_closes_at=now + timedelta(days=60),
-            capacity=None,
-        )
-        free = TicketType(name="Elected official", capacity=100_000, position=0)
-        paid = TicketType(name="Staff and partners", price_cents=35_000, capacity=100_000, position=1)
-        convening.ticket_types.extend([free, paid])
-        db.session.add(convening)
-        db.session.commit()
+        convening, free = benchkit.open_convening()
         for number in range(existing):
             register(convening, free, details(f"existing-{number}@example.org", number), notify=False)
         return free.id
@@ -168,7 +147,7 @@ def post_registration(client: FlaskClient, url: str, data: dict[str, str]) -> fl
 def time_posts(target: Target, existing: int, posts: int) -> list[float]:
     """Milliseconds of each timed POST, after a few untimed ones warm caches and pools."""
     client = target.app.test_client()
-    url = f"/c/{SLUG}/register"
+    url = f"/c/{benchkit.SLUG}/register"
     token = csrf_token(client, url)
     timings = []
     for number in range(WARMUP_POSTS + posts):
