@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 # Fonts for names in every script (Latin with Vietnamese, Arabic, CJK...) on screen and in print.
 FONTS  := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
 
-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium $(FONTS)
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext $(FONTS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -57,6 +57,11 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+# pdftotext and pdftoppm read the PDFs back in tests (their text, and their pages as images).
+/usr/bin/pdftotext:
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends poppler-utils
 
 $(FONTS):
 	$(SUDO) apt-get update

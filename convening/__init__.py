@@ -79,15 +79,27 @@ def _register_blueprints(app: Flask) -> None:
     from convening.accounts.views import bp as accounts_bp
     from convening.convenings.console import bp as convening_settings_bp
     from convening.convenings.views import bp as convenings_bp
+    from convening.images.views import bp as images_bp
     from convening.jobs.views import bp as jobs_bp
     from convening.mail.console import bp as outbox_bp
+    from convening.program.console import bp as program_console_bp
+    from convening.program.grid_console import bp as program_grid_bp
+    from convening.program.print_views import bp as agenda_print_bp
+    from convening.program.speakers_console import bp as speakers_console_bp
+    from convening.program.views import bp as program_bp
     from convening.registration.console import bp as registration_console_bp
     from convening.registration.imports_console import bp as registration_imports_bp
     from convening.registration.views import bp as registration_bp
+    from convening.sponsors.console import bp as sponsors_console_bp
+    from convening.sponsors.views import bp as sponsors_bp
     from convening.staff.views import bp as staff_bp
 
     for blueprint in (
         convenings_bp,
+        program_bp,
+        agenda_print_bp,
+        sponsors_bp,
+        images_bp,
         registration_bp,
         accounts_bp,
         staff_bp,
@@ -97,6 +109,10 @@ def _register_blueprints(app: Flask) -> None:
         registration_imports_bp,
         convening_settings_bp,
         outbox_bp,
+        program_console_bp,
+        program_grid_bp,
+        speakers_console_bp,
+        sponsors_console_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -104,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from convening.convenings.services import sponsor_tiers
     from convening.forms import field_attributes
+    from convening.images.views import image_url
 
     app.jinja_env.filters.update(
         money=formatting.money,
@@ -111,7 +128,9 @@ def _register_templates(app: Flask) -> None:
         local_datetime=formatting.local_datetime,
         clock=formatting.clock,
     )
-    app.jinja_env.globals.update(sponsor_tiers=sponsor_tiers, field_attributes=field_attributes)
+    app.jinja_env.globals.update(
+        sponsor_tiers=sponsor_tiers, field_attributes=field_attributes, image_url=image_url
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -135,12 +154,13 @@ def _register_errors(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from convening.accounts.cli import users_cli
+    from convening.convenings.cli import convening_cli
     from convening.demo.cli import demo_command
     from convening.jobs.cli import worker_command
     from convening.mail.cli import mail_cli
     from convening.registration.cli import registrations_cli
 
-    for command in (demo_command, mail_cli, worker_command, users_cli, registrations_cli):
+    for command in (demo_command, mail_cli, worker_command, users_cli, registrations_cli, convening_cli):
         app.cli.add_command(command)
 
 

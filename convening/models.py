@@ -3,6 +3,7 @@
 from convening.accounts.models import StaffUser
 from convening.audit.models import AuditEntry
 from convening.convenings.models import Convening
+from convening.images.models import StoredImage
 from convening.jobs.models import Job
 from convening.mail.models import OutboxMessage
 from convening.program.models import ProgramSession, Room, SessionSpeaker, Speaker, TimeSlot, Track
@@ -24,6 +25,7 @@ __all__ = [
     "SponsorTier",
     "StaffNote",
     "StaffUser",
+    "StoredImage",
     "TicketType",
     "TimeSlot",
     "Track",

@@ -1,18 +1,20 @@
-"""The program: rooms, tracks, time slots, sessions and the speakers who lead them.
-
-Kept small for now; the program issue grows it (capacity rules, photos, links, availability).
-"""
+"""The program: rooms, tracks, time slots, sessions and the speakers who lead them."""
 
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convening.extensions import db
 from convening.sqltypes import UTCDateTime, enum_type
+
+if TYPE_CHECKING:
+    from convening.images.models import StoredImage
 
 
 class SlotKind(enum.StrEnum):
@@ -20,6 +22,10 @@ class SlotKind(enum.StrEnum):
     BREAKOUT = "breakout"
     MEAL = "meal"
     BREAK = "break"
+
+    @property
+    def label(self) -> str:
+        return {"plenary": "Plenary", "breakout": "Breakouts", "meal": "Meal", "break": "Break"}[self.value]
 
 
 class SessionKind(enum.StrEnum):
@@ -42,6 +48,10 @@ class SpeakerRole(enum.StrEnum):
     FACILITATOR = "facilitator"
     PRESENTER = "presenter"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Room(db.Model):
     __tablename__ = "rooms"
@@ -54,6 +64,9 @@ class Room(db.Model):
     convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     capacity: Mapped[int | None] = mapped_column(Integer)
+    floor: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # Step-free route, hearing loop, lactation room next door...: shown on the session page and the agenda.
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -64,6 +77,8 @@ class Track(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # "#2f6f4f": the track's mark on the agenda and the grid; always shown beside the track's name.
+    color: Mapped[str] = mapped_column(String(7), default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -86,6 +101,8 @@ class ProgramSession(db.Model):
     __table_args__ = (CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The calendar UID: kept through edits and moves, so calendars update the event instead of adding one.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
     convening_id: Mapped[int] = mapped_column(ForeignKey("convenings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, "session_kind"))
     title: Mapped[str] = mapped_column(String(200))
@@ -95,6 +112,7 @@ class ProgramSession(db.Model):
     time_slot_id: Mapped[int | None] = mapped_column(
         ForeignKey("time_slots.id", ondelete="SET NULL"), index=True
     )
+    # None: the room's capacity.
     capacity: Mapped[int | None] = mapped_column(Integer)
 
     track: Mapped[Track | None] = relationship()
@@ -103,6 +121,13 @@ class ProgramSession(db.Model):
     speakers: Mapped[list[SessionSpeaker]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.position"
     )
+
+    @property
+    def effective_capacity(self) -> int | None:
+        """How many people the session takes: its own limit, else its room's, else no limit (None)."""
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
 
 
 class Speaker(db.Model):
@@ -114,6 +139,14 @@ class Speaker(db.Model):
     title: Mapped[str] = mapped_column(String(150), default="")
     organization: Mapped[str] = mapped_column(String(200), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # Staff only: how to reach the speaker; never shown on public pages or exports.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Web addresses (site, social profiles) in the order the speaker gave them.
+    links: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("stored_images.id", ondelete="SET NULL"))
+
+    photo: Mapped[StoredImage | None] = relationship()
+    sessions: Mapped[list[SessionSpeaker]] = relationship(back_populates="speaker", viewonly=True)
 
 
 class SessionSpeaker(db.Model):
@@ -127,4 +160,4 @@ class SessionSpeaker(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[ProgramSession] = relationship(back_populates="speakers")
-    speaker: Mapped[Speaker] = relationship()
+    speaker: Mapped[Speaker] = relationship(back_populates="sessions")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convening.extensions import db
+
+if TYPE_CHECKING:
+    from convening.images.models import StoredImage
 
 
 class SponsorTier(db.Model):
@@ -30,6 +35,8 @@ class Sponsor(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(500), default="")
     acknowledgement: Mapped[str] = mapped_column(Text, default="")
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("stored_images.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     tier: Mapped[SponsorTier] = relationship(back_populates="sponsors")
+    logo: Mapped[StoredImage | None] = relationship()

@@ -31,6 +31,10 @@ class ConsoleLink:
 CONSOLE_LINKS = (
     ConsoleLink("registration_console.index", "Registrations", StaffRole.STAFF, "registration_console."),
     ConsoleLink("registration_imports.index", "Import", StaffRole.STAFF, "registration_imports."),
+    ConsoleLink("program_grid.index", "Program grid", StaffRole.STAFF, "program_grid."),
+    ConsoleLink("program_console.index", "Program", StaffRole.STAFF, "program_console."),
+    ConsoleLink("speakers_console.index", "Speakers", StaffRole.STAFF, "speakers_console."),
+    ConsoleLink("sponsors_console.index", "Sponsors", StaffRole.STAFF, "sponsors_console."),
     ConsoleLink("outbox.index", "Email outbox", StaffRole.STAFF, "outbox."),
     ConsoleLink("convening_settings.edit", "Settings", StaffRole.ADMIN, "convening_settings.edit"),
     ConsoleLink(
