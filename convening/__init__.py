@@ -38,6 +38,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(overrides)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # WeasyPrint and its font tools narrate every step of a render at INFO.
+        for chatty in ("weasyprint", "fontTools"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
 
     from convening import models  # noqa: F401 - the whole schema, for Flask-Migrate
 

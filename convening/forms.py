@@ -1,14 +1,23 @@
-"""Form fields shared by every domain: cleaned text, email and phone, with messages people can act on."""
+"""Form fields shared by every domain: cleaned text, email, phone, typed values and local times, with messages
+people can act on, and the problems of a refused change shown beside their fields.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask import flash, request
+from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from convening.formatting import clock
+from convening.problems import Refused
 from convening.text import clean_block, clean_line, forbidden_characters
 
 
@@ -76,6 +85,46 @@ def phone_number(form: Any, field: Field) -> None:
     field.data = phonenumbers.format_number(number, style)
 
 
+class TypedField(StringField):
+    """Text parsed into a value; what was typed is shown again when it cannot be read."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.format(self.data)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
+        self.data = self.parse(text) if text else None
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        return str(value)
+
+
+def filled(message: str) -> Callable[[Any, Field], None]:
+    """Required, for a typed field: blank gets `message`; what cannot be read already has its own."""
+
+    def check(form: Any, field: Field) -> None:
+        if field.data is None and not field.process_errors:
+            raise StopValidation(message)
+
+    return check
+
+
+def utc_from_local(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC moment of a wall-clock time in `zone`; ValueError for a time the clocks skip.
+
+    A time that happens twice (when the clocks go back) is taken the first time.
+    """
+    moment = local.replace(tzinfo=zone).astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != local:
+        raise ValueError(f"{clock(local)} does not exist on {local:%B} {local.day} in {zone.key}")
+    return moment
+
+
 def field_attributes(field: Field, *, hint: str | None = None, **attributes: Any) -> dict[str, Any]:
     """Attributes tying an input to its hint and error for screen readers (templates/_forms.html)."""
     described_by = ([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else [])
@@ -86,3 +135,18 @@ def field_attributes(field: Field, *, hint: str | None = None, **attributes: Any
     if getattr(field, "max_length", None):
         attributes.setdefault("maxlength", field.max_length)
     return {name: value for name, value in attributes.items() if value is not None and value is not False}
+
+
+def posted_move() -> int | None:
+    """-1 for a move button's "up", +1 for "down", None for anything else."""
+    return {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+
+
+def show_problems(form: FlaskForm, error: Refused) -> None:
+    """Each problem of a refused change beside its field; one without a field on the page as a notice."""
+    for name, message in error.problems.items():
+        field = form._fields.get(name)
+        if field is None:
+            flash(message, "error")
+        else:
+            field.errors = [*field.errors, message]

@@ -1,4 +1,4 @@
-"""Cleaning of text that people type, shared by every form and import.
+"""Cleaning of text that people type, and checking the web addresses in it, shared by every form and import.
 
 Names arrive in every script and from every keyboard; we keep them as written (NFC-normalized) and only
 refuse what can never be meant: control characters and the invisible bidi overrides used to disguise text.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 # Explicit embeddings, overrides and isolates; natural right-to-left text never needs them.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACE_RUN = re.compile(r"[^\S\n]+")
+# Longest web address kept (a speaker's link, a sponsor's site).
+WEB_ADDRESS_LIMIT = 500
 
 
 def clean_line(value: str | None) -> str:
@@ -50,3 +53,29 @@ def search_key(*parts: str) -> str:
         char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cc"
     )
     return _SPACE_RUN.sub(" ", stripped.replace("đ", "d").replace("ł", "l").replace("ø", "o")).strip()
+
+
+def web_address_problem(address: str) -> str | None:
+    """Why `address` is not a whole http(s) web address we can link to from a public page, or None.
+
+    Anything else (javascript:, mailto:, a bare "example.org") is refused rather than guessed at, with the
+    way to write it.
+    """
+    if len(address) > WEB_ADDRESS_LIMIT:
+        return f"Keep web addresses under {WEB_ADDRESS_LIMIT} characters."
+    if any(char.isspace() for char in address):
+        return f"“{address}” has spaces in it. Copy the address from the browser’s address bar."
+    try:
+        parts = urlsplit(address)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"“{address}” is not a web address. Copy it from the browser’s address bar."
+    if parts.scheme.lower() not in ("http", "https"):
+        if parts.scheme and "." not in parts.scheme:
+            return f"“{address}” is not a web page. Enter an address that starts with https://."
+        return f"Enter “{address}” with its beginning, like https://{address}"
+    if parts.username is not None or parts.password is not None:
+        return f"Remove the part before “@” from “{address}”: enter the site’s address only."
+    if not parts.hostname or "." not in parts.hostname:
+        return f"“{address}” is missing its site name. Enter a whole address, like https://example.org."
+    return None

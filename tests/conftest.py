@@ -13,6 +13,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -28,7 +29,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -166,6 +167,23 @@ def seed_convening(
 # --- posting forms like a browser -----------------------------------------------------------------
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run inside the block: a page must cost the same however large the data."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +11,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from conftest import (
@@ -23,6 +21,7 @@ from conftest import (
     assert_fits_width,
     assert_role_access,
     attendee,
+    counted_queries,
     csrf_token,
     field_errors,
     make_staff,
@@ -327,28 +326,12 @@ def test_the_list_costs_the_same_queries_for_one_row_or_fifty(app: Flask, staff_
     seeded = seed_convening(app, tickets=[{"name": "Elected official"}, {"name": "Staff and partners"}])
     add_people(app, seeded, person("Ana", "Ruiz"))
     client = staff_client("staff")
-
-    @contextmanager
-    def counted() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-
     page_of(client, LIST)  # warm up
-    with counted() as one_row:
+    with counted_queries(app) as one_row:
         page_of(client, LIST)
     add_people(app, seeded, *many(30), start=START + timedelta(days=1))
     add_people(app, seeded, *many(30, "guest"), ticket="Staff and partners", start=START + timedelta(days=2))
-    with counted() as fifty_rows:
+    with counted_queries(app) as fifty_rows:
         assert len(listed_names(page_of(client, LIST))) == 50
     assert len(fifty_rows) == len(one_row)
     assert sum("count(" in statement.lower() for statement in fifty_rows) == 1

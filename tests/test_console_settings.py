@@ -17,6 +17,7 @@ from convening.audit.services import COMMAND_LINE
 from convening.convenings import services
 from convening.extensions import db
 from convening.models import Convening, Registration, TicketType
+from convening.problems import Refused
 from convening.registration import services as registration
 
 SETTINGS = "/staff/c/summit/settings"
@@ -562,7 +563,7 @@ def test_lowering_capacity_while_people_register_never_breaks_the_seat_limit(app
                 services.update_ticket_type(
                     ticket_type, services.TicketTypeSettings(name=FREE, capacity=5), actor=COMMAND_LINE
                 )
-            except services.InvalidSettings as error:
+            except Refused as error:
                 refused.append(error.problems["capacity"])
             except BaseException as error:
                 errors.append(error)
@@ -589,7 +590,7 @@ def test_the_service_refuses_an_unknown_time_zone_even_without_the_form(app: Fla
         settings = services.ConveningSettings(
             name="X", starts_on=date(2027, 6, 15), ends_on=date(2027, 6, 17), timezone="Nowhere/Special"
         )
-        with pytest.raises(services.InvalidSettings) as refused:
+        with pytest.raises(Refused) as refused:
             services.update_settings(convening, settings, actor=COMMAND_LINE)
         assert refused.value.problems == {"timezone": "Choose a time zone from the list."}
 

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import re
 from collections import Counter
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from convening.extensions import db
+from convening.images.models import ImagePurpose
 from convening.models import (
     Convening,
     ProgramSession,
     Registration,
+    Room,
     SessionSpeaker,
     Speaker,
     Sponsor,
     SponsorTier,
+    StoredImage,
     TicketType,
+    TimeSlot,
     Track,
 )
-from convening.program.models import SessionKind
+from convening.program.models import SessionKind, SlotKind
 
 
 def run_demo(app: Flask, *args: str) -> str:
@@ -54,7 +64,7 @@ def test_demo_loads_a_whole_convening(app: Flask) -> None:
         kinds = Counter(session.kind for session in sessions)
         assert kinds[SessionKind.KEYNOTE] >= 2
         workshops = [s for s in sessions if s.kind == SessionKind.BREAKOUT]
-        assert len(workshops) == 8
+        assert len(workshops) == 18
         track_names = {s.track.name.casefold() for s in workshops}
         for theme in (
             "immigrant",
@@ -69,8 +79,8 @@ def test_demo_loads_a_whole_convening(app: Flask) -> None:
             assert any(theme in name for name in track_names), theme
         assert all(s.room and s.time_slot for s in workshops)
 
-        assert db.session.scalar(select(func.count()).select_from(Speaker)) >= 15
-        assert db.session.scalar(select(func.count()).select_from(SessionSpeaker)) >= 15
+        assert db.session.scalar(select(func.count()).select_from(Speaker)) >= 30
+        assert db.session.scalar(select(func.count()).select_from(SessionSpeaker)) >= 40
         assert db.session.scalar(select(func.count()).select_from(Sponsor)) == 10
         assert db.session.scalar(select(func.count()).select_from(SponsorTier)) >= 3
 
@@ -94,11 +104,12 @@ def test_demo_loads_a_whole_convening(app: Flask) -> None:
 
 def test_demo_is_idempotent_and_tops_up(app: Flask) -> None:
     run_demo(app, "--registrations", "10")
-    counts = [count(app, model) for model in (Convening, TicketType, ProgramSession, Speaker, Sponsor, Track)]
+    models = (Convening, TicketType, ProgramSession, Speaker, Sponsor, Track, Room, TimeSlot, StoredImage)
+    counts = [count(app, model) for model in models]
     second = run_demo(app, "--registrations", "10")
     assert "already loaded" in second
     assert "Added 0 registrations" in second
-    assert [count(app, m) for m in (Convening, TicketType, ProgramSession, Speaker, Sponsor, Track)] == counts
+    assert [count(app, model) for model in models] == counts
     assert count(app, Registration) == 10
     run_demo(app, "--registrations", "25")
     assert count(app, Registration) == 25
@@ -132,5 +143,128 @@ def test_demo_pages_render(app: Flask, client: FlaskClient) -> None:
 
 def test_the_command_line_lists_every_command(app: Flask) -> None:
     output = app.test_cli_runner().invoke(args=["--help"]).output
-    for command in ("db", "demo", "mail", "worker", "users", "registrations"):
+    for command in ("db", "demo", "mail", "worker", "users", "registrations", "convening"):
         assert f"  {command} " in output, command
+
+
+def test_demo_program_fills_three_days(app: Flask) -> None:
+    run_demo(app, "--registrations", "0")
+    with app.app_context():
+        convening = db.session.scalars(select(Convening)).one()
+        slots = db.session.scalars(select(TimeSlot).order_by(TimeSlot.starts_at)).all()
+        days = sorted({convening.local(slot.starts_at).date() for slot in slots})
+        assert days == [convening.starts_on, convening.starts_on.replace(day=16), convening.ends_on]
+        for day in days:
+            kinds = {slot.kind for slot in slots if convening.local(slot.starts_at).date() == day}
+            assert {SlotKind.PLENARY, SlotKind.BREAKOUT, SlotKind.MEAL, SlotKind.BREAK} <= kinds, day
+        for earlier, later in itertools.pairwise(slots):
+            assert earlier.ends_at <= later.starts_at, (earlier.label, later.label)
+
+        sessions = db.session.scalars(select(ProgramSession)).all()
+        breakout_slots = [slot for slot in slots if slot.kind == SlotKind.BREAKOUT]
+        assert len(breakout_slots) == 4
+        for slot in breakout_slots:
+            workshops = [s for s in sessions if s.time_slot_id == slot.id]
+            assert 4 <= len(workshops) <= 5
+            assert all(s.kind == SessionKind.BREAKOUT and s.track for s in workshops)
+            assert len({s.track_id for s in workshops}) == len(workshops)  # tracks side by side, not stacked
+        for session in sessions:
+            if session.kind == SessionKind.BREAKOUT:
+                assert 1 <= len(session.speakers) <= 3, session.title
+                assert session.time_slot.kind == SlotKind.BREAKOUT
+                assert len(session.description) > 150
+        by_track = Counter(s.track.name for s in sessions if s.kind == SessionKind.BREAKOUT)
+        assert len(by_track) == 8
+        assert min(by_track.values()) >= 2
+        roles = {link.role.value for s in sessions for link in s.speakers}
+        assert {"keynote", "facilitator", "panelist", "presenter", "moderator"} <= roles
+
+
+def test_demo_program_has_no_clashes(app: Flask) -> None:
+    """No room used twice in a slot, no speaker in two places at once, no session bigger than its room."""
+    run_demo(app, "--registrations", "0")
+    with app.app_context():
+        room_twice = db.session.execute(
+            select(ProgramSession.time_slot_id, ProgramSession.room_id)
+            .where(ProgramSession.time_slot_id.is_not(None), ProgramSession.room_id.is_not(None))
+            .group_by(ProgramSession.time_slot_id, ProgramSession.room_id)
+            .having(func.count() > 1)
+        ).all()
+        assert room_twice == []
+
+        mine, other = aliased(SessionSpeaker), aliased(SessionSpeaker)
+        here, there = aliased(ProgramSession), aliased(ProgramSession)
+        now, then = aliased(TimeSlot), aliased(TimeSlot)
+        in_two_places = db.session.execute(
+            select(Speaker.name, here.title, there.title)
+            .select_from(mine)
+            .join(other, (other.speaker_id == mine.speaker_id) & (other.session_id != mine.session_id))
+            .join(Speaker, Speaker.id == mine.speaker_id)
+            .join(here, here.id == mine.session_id)
+            .join(there, there.id == other.session_id)
+            .join(now, now.id == here.time_slot_id)
+            .join(then, then.id == there.time_slot_id)
+            .where(now.starts_at < then.ends_at, then.starts_at < now.ends_at)
+        ).all()
+        assert in_two_places == []
+
+        too_big = db.session.execute(
+            select(ProgramSession.title)
+            .join(Room, Room.id == ProgramSession.room_id)
+            .where(ProgramSession.capacity > Room.capacity)
+        ).all()
+        assert too_big == []
+        assert db.session.scalar(select(func.count()).where(ProgramSession.room_id.is_(None))) == 0
+
+
+def test_demo_rooms_tracks_speakers_and_sponsors_are_complete(app: Flask) -> None:
+    run_demo(app, "--registrations", "0")
+    with app.app_context():
+        rooms = db.session.scalars(select(Room)).all()
+        assert len(rooms) >= 6
+        assert all(room.floor and room.accessibility_notes and room.capacity for room in rooms)
+
+        colours = [track.color for track in db.session.scalars(select(Track))]
+        assert len(set(colours)) == len(colours) == 8
+        for colour in colours:
+            assert re.fullmatch(r"#[0-9a-f]{6}", colour)
+            assert _contrast_with_white(colour) >= 4.5, colour
+
+        speakers = db.session.scalars(select(Speaker)).all()
+        names = {speaker.name for speaker in speakers}
+        for name in (
+            "Layla Haddad (ليلى حداد)",
+            "Wei-Lin Chen (陳偉琳)",
+            "Ji-eun Park (박지은)",
+            "Trần Quốc Bảo",
+        ):
+            assert name in names
+        example_hosts = ("example.org", "example.com", "example.net")
+        for speaker in speakers:
+            assert speaker.email.endswith(tuple("@" + host for host in example_hosts)), speaker.email
+            assert speaker.links
+            assert all(urlsplit(link).hostname.endswith(example_hosts) for link in speaker.links)
+            assert speaker.sessions, speaker.name  # everyone listed speaks somewhere
+            photo = speaker.photo
+            assert photo is not None
+            assert photo.purpose == ImagePurpose.SPEAKER_PHOTO
+            assert photo.content_type == "image/jpeg"
+            assert Image.open(io.BytesIO(photo.data)).size == (photo.width, photo.height)
+        assert len({speaker.email for speaker in speakers}) == len(speakers)
+
+        for sponsor in db.session.scalars(select(Sponsor)):
+            assert urlsplit(sponsor.url).hostname.endswith(example_hosts)
+            logo = sponsor.logo
+            assert logo is not None
+            assert logo.purpose == ImagePurpose.SPONSOR_LOGO
+            assert logo.content_type == "image/png"
+            assert logo.width > logo.height
+            assert Image.open(io.BytesIO(logo.data)).format == "PNG"
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on the colour."""
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)

@@ -12,9 +12,10 @@ from flask_login import current_user
 from convening.accounts import services
 from convening.accounts.models import StaffRole, StaffUser
 from convening.audit.services import Actor, staff_actor
-from convening.extensions import login_manager
+from convening.extensions import db, login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
+Owned = TypeVar("Owned")
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -51,3 +52,14 @@ def current_staff() -> StaffUser:
 
 def current_actor() -> Actor:
     return staff_actor(current_staff())
+
+
+def owned_or_404(model: type[Owned], convening_id: int, row_id: int) -> Owned:
+    """The row if it belongs to the convening whose console this is; a 404 otherwise.
+
+    Another convening's id (a URL edited by hand) reads like an unknown one.
+    """
+    row = db.session.get(model, row_id)
+    if row is None or row.convening_id != convening_id:  # type: ignore[attr-defined]
+        abort(404)
+    return row

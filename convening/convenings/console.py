@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from convening.accounts.access import current_actor, role_required
+from convening.accounts.access import current_actor, owned_or_404, role_required
 from convening.accounts.models import StaffRole
 from convening.audit.services import history
 from convening.convenings import services
 from convening.convenings.console_forms import ConveningSettingsForm, TicketTypeForm
 from convening.convenings.models import Convening
-from convening.extensions import db
+from convening.forms import posted_move, show_problems
+from convening.problems import Refused
 from convening.registration.models import Registration, TicketType
 
 bp = Blueprint("convening_settings", __name__, url_prefix="/staff/c/<slug:slug>")
@@ -20,23 +20,6 @@ bp = Blueprint("convening_settings", __name__, url_prefix="/staff/c/<slug:slug>"
 
 def _convening(slug: str) -> Convening:
     return services.by_slug(slug) or abort(404)
-
-
-def _ticket_type(convening: Convening, ticket_type_id: int) -> TicketType:
-    ticket_type = db.session.get(TicketType, ticket_type_id)
-    if ticket_type is None or ticket_type.convening_id != convening.id:
-        abort(404)
-    return ticket_type
-
-
-def _show_problems(form: FlaskForm, error: services.InvalidSettings) -> None:
-    """Each problem beside its field; one without a field on the page as a notice."""
-    for name, message in error.problems.items():
-        field = form._fields.get(name)
-        if field is None:
-            flash(message, "error")
-        else:
-            field.errors = [*field.errors, message]
 
 
 def _saved(what: str, promoted: list[Registration]) -> None:
@@ -57,8 +40,8 @@ def edit(slug: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             promoted = services.update_settings(convening, form.settings(), actor=current_actor())
-        except services.InvalidSettings as error:
-            _show_problems(form, error)
+        except Refused as error:
+            show_problems(form, error)
         else:
             _saved("Settings", promoted)
             return redirect(url_for(".edit", slug=slug), 303)
@@ -85,8 +68,8 @@ def ticket_type_new(slug: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             ticket_type = services.add_ticket_type(convening, form.settings(), actor=current_actor())
-        except services.InvalidSettings as error:
-            _show_problems(form, error)
+        except Refused as error:
+            show_problems(form, error)
         else:
             flash(f"Added the ticket type {ticket_type.name}.", "success")
             return redirect(url_for(".ticket_types", slug=slug), 303)
@@ -99,13 +82,13 @@ def ticket_type_new(slug: str) -> Response | tuple[str, int]:
 @role_required(StaffRole.ADMIN)
 def ticket_type_edit(slug: str, ticket_type_id: int) -> Response | tuple[str, int]:
     convening = _convening(slug)
-    ticket_type = _ticket_type(convening, ticket_type_id)
+    ticket_type = owned_or_404(TicketType, convening.id, ticket_type_id)
     form = TicketTypeForm(convening) if request.method == "POST" else TicketTypeForm.of(ticket_type)
     if form.validate_on_submit():
         try:
             promoted = services.update_ticket_type(ticket_type, form.settings(), actor=current_actor())
-        except services.InvalidSettings as error:
-            _show_problems(form, error)
+        except Refused as error:
+            show_problems(form, error)
         else:
             _saved(f"Ticket type {ticket_type.name}", promoted)
             return redirect(url_for(".ticket_types", slug=slug), 303)
@@ -122,8 +105,8 @@ def ticket_type_edit(slug: str, ticket_type_id: int) -> Response | tuple[str, in
 @role_required(StaffRole.ADMIN)
 def ticket_type_move(slug: str, ticket_type_id: int) -> Response:
     convening = _convening(slug)
-    ticket_type = _ticket_type(convening, ticket_type_id)
-    offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    ticket_type = owned_or_404(TicketType, convening.id, ticket_type_id)
+    offset = posted_move()
     if offset is not None:  # CSRFProtect has checked the token
         services.move_ticket_type(ticket_type, offset, actor=current_actor())
     return redirect(url_for(".ticket_types", slug=slug, _anchor=f"ticket-type-{ticket_type_id}"), 303)
@@ -133,11 +116,11 @@ def ticket_type_move(slug: str, ticket_type_id: int) -> Response:
 @role_required(StaffRole.ADMIN)
 def ticket_type_delete(slug: str, ticket_type_id: int) -> Response:
     convening = _convening(slug)
-    ticket_type = _ticket_type(convening, ticket_type_id)
+    ticket_type = owned_or_404(TicketType, convening.id, ticket_type_id)
     name = ticket_type.name
     try:
         services.delete_ticket_type(ticket_type, actor=current_actor())
-    except services.InvalidSettings as error:
+    except Refused as error:
         flash(str(error), "error")
         return redirect(url_for(".ticket_type_edit", slug=slug, ticket_type_id=ticket_type_id), 303)
     flash(f"Deleted the ticket type {name}.", "success")

@@ -7,15 +7,14 @@ Local times are read in the convening's time zone and handed to the services as 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, StopValidation, ValidationError
+from wtforms import Field, SelectChoice, SelectField
+from wtforms.validators import DataRequired, ValidationError
 
 from convening.convenings.models import Convening
 from convening.convenings.services import (
@@ -24,8 +23,8 @@ from convening.convenings.services import (
     TicketTypeSettings,
     time_zones,
 )
-from convening.formatting import CURRENCY_SYMBOLS, clock
-from convening.forms import BlockField, LineField, email_address
+from convening.formatting import CURRENCY_SYMBOLS
+from convening.forms import BlockField, LineField, TypedField, email_address, filled, utc_from_local
 from convening.registration.models import TicketType
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -69,47 +68,7 @@ def known_currency(form: Any, field: Field) -> None:
         raise ValidationError("Choose a currency from the list.")
 
 
-def filled(message: str) -> Callable[[Any, Field], None]:
-    """Required, for a typed field: blank gets `message`; what cannot be read already has its own."""
-
-    def check(form: Any, field: Field) -> None:
-        if field.data is None and not field.process_errors:
-            raise StopValidation(message)
-
-    return check
-
-
-def utc_from_local(local: datetime, zone: ZoneInfo) -> datetime:
-    """The UTC moment of a wall-clock time in `zone`; ValueError for a time the clocks skip.
-
-    A time that happens twice (when the clocks go back) is taken the first time.
-    """
-    moment = local.replace(tzinfo=zone).astimezone(UTC)
-    if moment.astimezone(zone).replace(tzinfo=None) != local:
-        raise ValueError(f"{clock(local)} does not exist on {local:%B} {local.day} in {zone.key}")
-    return moment
-
-
-class _TypedField(StringField):
-    """Text parsed into a value; what was typed is shown again when it cannot be read."""
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self.format(self.data)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        text = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
-        self.data = self.parse(text) if text else None
-
-    def parse(self, text: str) -> Any:
-        raise NotImplementedError
-
-    def format(self, value: Any) -> str:
-        return str(value)
-
-
-class DayField(_TypedField):
+class DayField(TypedField):
     """A date from <input type="date">."""
 
     def parse(self, text: str) -> date:
@@ -127,7 +86,7 @@ class DayField(_TypedField):
         return value.isoformat()
 
 
-class LocalTimeField(_TypedField):
+class LocalTimeField(TypedField):
     """A wall-clock date and time from <input type="datetime-local">, without a time zone yet."""
 
     def parse(self, text: str) -> datetime:
@@ -146,7 +105,7 @@ class LocalTimeField(_TypedField):
         return value.strftime(LOCAL_INPUT_FORMAT)
 
 
-class SeatsField(_TypedField):
+class SeatsField(TypedField):
     """A number of seats; blank means no limit."""
 
     def parse(self, text: str) -> int:
@@ -160,7 +119,7 @@ class SeatsField(_TypedField):
         return int(digits)
 
 
-class MoneyField(_TypedField):
+class MoneyField(TypedField):
     """Dollars (or another currency) and cents as typed, "250" or "250.00" or "$1,250.50", kept as cents."""
 
     def parse(self, text: str) -> int:

@@ -15,10 +15,12 @@ from sqlalchemy.orm import selectinload
 from convening.audit.services import Actor, diff, record, snapshot
 from convening.convenings.models import Convening
 from convening.extensions import db
+from convening.ordering import move
+from convening.problems import Refused
 from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, TimeSlot
 from convening.registration.models import Registration, TicketType
 from convening.registration.services import lock_convening, promote_from_waiting_list
-from convening.sponsors.models import SponsorTier
+from convening.sponsors.models import Sponsor, SponsorTier
 
 
 def by_slug(slug: str) -> Convening | None:
@@ -75,25 +77,17 @@ def highlights(convening: Convening) -> Highlights:
 
 
 def sponsor_tiers(convening_id: int) -> list[SponsorTier]:
-    """Tiers that have sponsors, most prominent first, for the footer strip and the home page."""
+    """Tiers that have sponsors, most prominent first, with their logos: for every page that thanks them."""
     tiers = db.session.scalars(
         select(SponsorTier)
         .where(SponsorTier.convening_id == convening_id)
-        .options(selectinload(SponsorTier.sponsors))
+        .options(selectinload(SponsorTier.sponsors).selectinload(Sponsor.logo))
         .order_by(SponsorTier.rank, SponsorTier.id)
     ).all()
     return [tier for tier in tiers if tier.sponsors]
 
 
 # --- settings and ticket types, changed by admins --------------------------------------------------------
-
-
-class InvalidSettings(ValueError):
-    """Changes refused as a whole; `problems` says, per form field, what to do about each."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
 
 
 @cache
@@ -156,7 +150,7 @@ def update_settings(
     if settings.timezone not in time_zones():
         problems["timezone"] = "Choose a time zone from the list."
     if problems:
-        raise InvalidSettings(problems)
+        raise Refused(problems)
     lock_convening(convening.id)
     changes, raised = _apply_settings(convening, settings, CONVENING_FIELDS)
     if not changes:
@@ -235,7 +229,7 @@ def _apply_settings(
     db.session.refresh(target)
     if settings.capacity is not None and settings.capacity < target.seats_taken:
         db.session.rollback()
-        raise InvalidSettings({"capacity": _below_taken(target.seats_taken)})
+        raise Refused({"capacity": _below_taken(target.seats_taken)})
     raised = _raises(target.capacity, settings.capacity)
     before = snapshot(target, names)
     for name in names:
@@ -267,14 +261,9 @@ def move_ticket_type(ticket_type: TicketType, offset: int, *, actor: Actor) -> b
             .order_by(TicketType.position, TicketType.id)
         )
     )
-    index = order.index(ticket_type)
-    target = index + offset
-    if not 0 <= target < len(order):
-        return False
     before = ", ".join(item.name for item in order)
-    order.insert(target, order.pop(index))
-    for position, item in enumerate(order):
-        item.position = position
+    if not move(order, ticket_type, offset):
+        return False
     record(
         actor,
         "ticket_type.move",
@@ -291,14 +280,14 @@ def move_ticket_type(ticket_type: TicketType, offset: int, *, actor: Actor) -> b
 def delete_ticket_type(ticket_type: TicketType, *, actor: Actor) -> None:
     """Delete a ticket type nobody has registered with (cancelled registrations count). Commits.
 
-    Raises InvalidSettings when it is in use; hiding it behind an access code or ending its sales is the way
+    Raises Refused when it is in use; hiding it behind an access code or ending its sales is the way
     to stop selling it then.
     """
     lock_convening(ticket_type.convening_id)
     used = db.session.scalar(select(func.count()).where(Registration.ticket_type_id == ticket_type.id))
     if used:
         db.session.rollback()
-        raise InvalidSettings(
+        raise Refused(
             {
                 "ticket_type": f"{used} {'registration uses' if used == 1 else 'registrations use'} this "
                 "ticket (cancelled ones count), so it cannot be deleted. To stop selling it, end its sales "
@@ -334,7 +323,7 @@ def _check_ticket_type(convening: Convening, settings: TicketTypeSettings, own_i
     if not _in_order(settings.sales_start_at, settings.sales_end_at):
         problems["sales_end_at"] = "Sales must end after they start. Check both times."
     if problems:
-        raise InvalidSettings(problems)
+        raise Refused(problems)
 
 
 def _flush_ticket_type(settings: TicketTypeSettings) -> None:
@@ -343,7 +332,7 @@ def _flush_ticket_type(settings: TicketTypeSettings) -> None:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise InvalidSettings({"name": _name_taken(settings)}) from None
+        raise Refused({"name": _name_taken(settings)}) from None
 
 
 def _filled(ticket_type: TicketType) -> dict[str, object]:

@@ -21,9 +21,10 @@ DESCRIPTION = (
     "Common Ground brings together city council members, mayors, county commissioners, school board members "
     "and the organizers who work alongside them. We meet once a year to trade what works, learn from each "
     "other's hard-won fights and leave with allies in every region.\n\n"
-    "This year we gather in Minneapolis for keynotes, plenary conversations and eight breakout workshops on "
-    "immigrants' rights, climate, affordable housing, democracy, public education, LGBTQ equality, police "
-    "reform and workers' rights. Registration is free for elected officials, thanks to our sponsors.\n\n"
+    "This year we gather in Minneapolis for keynotes, plenary conversations and eighteen breakout workshops "
+    "in eight tracks: immigrants' rights, climate, affordable housing, democracy, public education, LGBTQ "
+    "equality, police reform and workers' rights. Registration is free for elected officials, thanks to our "
+    "sponsors.\n\n"
     "Every plenary has ASL interpretation, live captions and Spanish interpretation. A quiet room, a "
     "lactation room and childcare are open during all sessions. Tell us what else you need when you register."
 )
@@ -87,26 +88,59 @@ TICKET_TYPES = (
 class RoomSpec:
     name: str
     capacity: int
+    floor: str
+    accessibility_notes: str
 
 
 MAIN_HALL = "Main Hall"
+_LEVEL_2_ACCESS = (
+    "Step-free by the elevators beside registration. Hearing loop. The lactation room (Room 204) and the "
+    "quiet room (Room 206) are down the same corridor."
+)
+_LEVEL_3_ACCESS = (
+    "Step-free by the elevators beside registration; the stairs by the skyway are steep. Portable hearing "
+    "loop at the front table. Gender-neutral restrooms across the hall."
+)
 ROOMS = (
-    RoomSpec(MAIN_HALL, 1200),
-    RoomSpec("Mississippi Room", 220),
-    RoomSpec("Bde Maka Ska Room", 180),
-    RoomSpec("Minnehaha Room", 150),
-    RoomSpec("Cedar Room", 120),
+    RoomSpec(
+        MAIN_HALL,
+        1200,
+        "Level 1",
+        "Step-free from the Nicollet Mall entrance. Hearing loop, live captions on both screens, ASL and "
+        "Spanish interpretation. Reserved seats near the stage for wheelchair users and for Deaf and hard of "
+        "hearing attendees.",
+    ),
+    RoomSpec("Mississippi Room", 220, "Level 2", _LEVEL_2_ACCESS),
+    RoomSpec("Bde Maka Ska Room", 180, "Level 2", _LEVEL_2_ACCESS),
+    RoomSpec("Minnehaha Room", 150, "Level 2", _LEVEL_2_ACCESS),
+    RoomSpec("Cedar Room", 120, "Level 3", _LEVEL_3_ACCESS),
+    RoomSpec("Nokomis Room", 90, "Level 3", _LEVEL_3_ACCESS),
 )
 
+
+@dataclass(frozen=True)
+class TrackSpec:
+    name: str
+    color: str  # dark enough for white text (at least 4.5:1), and shown beside the track's name
+
+
+IMMIGRANTS = "Immigrants' rights"
+CLIMATE = "Climate"
+HOUSING = "Affordable housing"
+DEMOCRACY = "Democracy"
+EDUCATION = "Public education"
+LGBTQ = "LGBTQ equality"
+POLICING = "Police reform"
+WORKERS = "Workers' rights"
 TRACKS = (
-    "Immigrants' rights",
-    "Climate",
-    "Affordable housing",
-    "Democracy",
-    "Public education",
-    "LGBTQ equality",
-    "Police reform",
-    "Workers' rights",
+    TrackSpec(IMMIGRANTS, "#0f766e"),
+    TrackSpec(CLIMATE, "#3d6b21"),
+    TrackSpec(HOUSING, "#1f5f8b"),
+    TrackSpec(DEMOCRACY, "#6b3fa0"),
+    TrackSpec(EDUCATION, "#8a5a00"),
+    TrackSpec(LGBTQ, "#b0306a"),
+    TrackSpec(POLICING, "#455a64"),
+    TrackSpec(WORKERS, "#b3261e"),
 )
 
 
@@ -127,18 +161,22 @@ TIME_SLOTS = (
     SlotSpec("tue-opening", 0, time(13, 0), time(14, 30), "plenary", "Opening plenary"),
     SlotSpec("tue-break", 0, time(14, 30), time(15, 0), "break", "Break"),
     SlotSpec("tue-breakouts", 0, time(15, 0), time(16, 30), "breakout", "Breakout workshops I"),
+    SlotSpec("tue-conversation", 0, time(16, 45), time(17, 45), "plenary", "Afternoon plenary"),
     SlotSpec("tue-reception", 0, time(18, 0), time(20, 0), "meal", "Welcome reception"),
     SlotSpec("wed-breakfast", 1, time(7, 30), time(8, 45), "meal", "Breakfast"),
     SlotSpec("wed-keynote", 1, time(9, 0), time(10, 0), "plenary", "Morning keynote"),
-    SlotSpec("wed-plenary", 1, time(10, 15), time(11, 45), "plenary", "Plenary panel"),
+    SlotSpec("wed-morning-break", 1, time(10, 0), time(10, 15), "break", "Break"),
+    SlotSpec("wed-morning-breakouts", 1, time(10, 15), time(11, 45), "breakout", "Breakout workshops II"),
     SlotSpec("wed-lunch", 1, time(12, 0), time(13, 15), "meal", "Lunch"),
-    SlotSpec("wed-breakouts", 1, time(13, 30), time(15, 0), "breakout", "Breakout workshops II"),
+    SlotSpec("wed-breakouts", 1, time(13, 30), time(15, 0), "breakout", "Breakout workshops III"),
     SlotSpec("wed-break", 1, time(15, 0), time(15, 30), "break", "Break"),
-    SlotSpec("wed-conversation", 1, time(15, 30), time(16, 45), "plenary", "Afternoon plenary"),
-    SlotSpec("thu-breakfast", 2, time(7, 30), time(8, 45), "meal", "Breakfast"),
-    SlotSpec("thu-keynote", 2, time(9, 0), time(10, 15), "plenary", "Closing keynote"),
-    SlotSpec("thu-closing", 2, time(10, 30), time(11, 30), "plenary", "Closing plenary"),
-    SlotSpec("thu-lunch", 2, time(11, 30), time(12, 30), "meal", "Farewell lunch"),
+    SlotSpec("wed-plenary", 1, time(15, 30), time(17, 0), "plenary", "Plenary panel"),
+    SlotSpec("thu-breakfast", 2, time(7, 30), time(8, 30), "meal", "Breakfast"),
+    SlotSpec("thu-breakouts", 2, time(8, 45), time(10, 15), "breakout", "Breakout workshops IV"),
+    SlotSpec("thu-break", 2, time(10, 15), time(10, 30), "break", "Break"),
+    SlotSpec("thu-keynote", 2, time(10, 30), time(11, 30), "plenary", "Closing keynote"),
+    SlotSpec("thu-closing", 2, time(11, 30), time(12, 15), "plenary", "Closing plenary"),
+    SlotSpec("thu-lunch", 2, time(12, 15), time(13, 15), "meal", "Farewell lunch"),
 )
 
 
@@ -293,6 +331,93 @@ SPEAKERS = (
         "Siobhán started as a banquet server and now leads a union of six thousand hospitality workers. She "
         "negotiated fair-workweek protections with the city's largest hotels.",
     ),
+    SpeakerSpec(
+        "Trần Quốc Bảo",
+        "City Council Member",
+        "City of Garden Grove",
+        "Bảo came to Orange County as a child of refugees and ran his family's pharmacy on Brookhurst Street "
+        "for twenty years. On the council he opened the city's first citizenship center, where volunteers "
+        "help eight hundred residents a year apply for naturalization in Vietnamese, Spanish and Korean.",
+    ),
+    SpeakerSpec(
+        "Ingrid Solberg",
+        "Mayor",
+        "City of Duluth",
+        "Ingrid is an energy engineer who spent a decade at the city's steam utility before running for "
+        "mayor. She is converting downtown's century-old steam loop to hot water and heat pumps, and wrote "
+        "Minnesota's first municipal building performance standard.",
+    ),
+    SpeakerSpec(
+        "Rafael Quiñones-Ortiz",
+        "City Council Member",
+        "City of Holyoke",
+        "Rafael grew up in Holyoke's Flats and worked as a tenant organizer before his election. He helped "
+        "the city hand vacant lots to a community land trust that now holds one hundred and forty "
+        "permanently affordable homes.",
+    ),
+    SpeakerSpec(
+        "Olusegun Adeyemi",
+        "County Commissioner",
+        "DeKalb County",
+        "Segun chairs the county's board of registration and elections committee. A former poll manager and "
+        "civil rights lawyer, he led the recruitment drive that doubled the county's bilingual poll workers.",
+    ),
+    SpeakerSpec(
+        "Hannah Birnbaum",
+        "County Clerk and Recorder",
+        "Larimer County",
+        "Hannah has run elections in her county for nine years and through three recounts. She trains "
+        "election officials across the Mountain West on security, transparency and keeping staff safe from "
+        "harassment.",
+    ),
+    SpeakerSpec(
+        "Luz María Arriaga",
+        "Director of Cooperative Development",
+        "Bay Area Worker Ownership Fund",
+        "Luz María helps retiring business owners sell to their employees and has converted thirty-one "
+        "businesses to worker cooperatives. She advises cities on procurement rules that favor "
+        "worker-owned and union employers.",
+    ),
+    SpeakerSpec(
+        "Marcus Bellamy",
+        "Chair, Civilian Police Review Board",
+        "City of Newark",
+        "Marcus is a retired schoolteacher and community board leader. Under his chairmanship Newark's "
+        "review board won subpoena power in court and began publishing every use-of-force complaint and its "
+        "outcome.",
+    ),
+    SpeakerSpec(
+        "Dolores Tafoya",
+        "School Board President",
+        "Albuquerque Public Schools",
+        "Dolores taught bilingual kindergarten for twenty-two years. As board president she steered the "
+        "district through falling enrollment without closing a neighborhood school, and expanded dual "
+        "language programs in Spanish, Diné and Vietnamese.",
+    ),
+    SpeakerSpec(
+        "Miguel Ángel Fuentes",
+        "City Council Member",
+        "City of San Antonio",
+        "Miguel Ángel is the first openly gay member of the San Antonio city council. A former home health "
+        "aide, he funds the city's LGBTQ senior center and its housing program for young people who have "
+        "been put out of their homes.",
+    ),
+    SpeakerSpec(
+        "Ebony Carrington",
+        "City Council Member",
+        "City of Durham",
+        "Ebony is an urban planner and a daughter of Hayti, the Black neighborhood a highway cut in two. She "
+        "led Durham's rewrite of its zoning code to allow homes for every budget in every neighborhood, with "
+        "protections for longtime residents.",
+    ),
+    SpeakerSpec(
+        "Dr. Aminata Sow",
+        "Director of Heat Response and Mitigation",
+        "City of Phoenix",
+        "Aminata is an epidemiologist who runs the country's first municipal office dedicated to extreme "
+        "heat. Her team operates cooling centers, plants shade along bus routes and tracks every heat death "
+        "to learn how to prevent the next.",
+    ),
 )
 
 
@@ -347,7 +472,7 @@ KEYNOTES_AND_PLENARIES = (
         "From the school board to the statehouse",
         "A conversation about running for the next office without leaving your community behind, and about "
         "the officials who decide to stay local.",
-        slot="wed-conversation",
+        slot="tue-conversation",
         room=MAIN_HALL,
         speakers=(
             ("Fatima Jallow", "moderator"),
@@ -417,7 +542,7 @@ BREAKOUT_WORKSHOPS = (
         slot="tue-breakouts",
         room="Mississippi Room",
         speakers=(("Layla Haddad (ليلى حداد)", "facilitator"), ("Wei-Lin Chen (陳偉琳)", "panelist")),
-        track="Immigrants' rights",
+        track=IMMIGRANTS,
     ),
     SessionSpec(
         "breakout",
@@ -428,7 +553,7 @@ BREAKOUT_WORKSHOPS = (
         slot="tue-breakouts",
         room="Bde Maka Ska Room",
         speakers=(("Leona Tsosie", "facilitator"), ("Zoë Lindqvist", "presenter")),
-        track="Climate",
+        track=CLIMATE,
     ),
     SessionSpec(
         "breakout",
@@ -439,7 +564,7 @@ BREAKOUT_WORKSHOPS = (
         slot="tue-breakouts",
         room="Minnehaha Room",
         speakers=(("Magdalena Kowalczyk", "facilitator"), ("Marisol Echeverría", "presenter")),
-        track="Affordable housing",
+        track=HOUSING,
     ),
     SessionSpec(
         "breakout",
@@ -450,7 +575,66 @@ BREAKOUT_WORKSHOPS = (
         slot="tue-breakouts",
         room="Cedar Room",
         speakers=(("Andre Baptiste", "facilitator"), ("Jamal Okafor-Reyes", "presenter")),
-        track="Police reform",
+        track=POLICING,
+    ),
+    SessionSpec(
+        "breakout",
+        "Heat pumps on Main Street: decarbonizing the buildings you already have",
+        "Buildings are the largest source of emissions in most cities, and most of the buildings we will "
+        "have in 2050 are standing today. Duluth and Hawaiʻi County share how they benchmarked energy use, "
+        "set performance standards with owners at the table and paid for heat pumps in homes with low "
+        "incomes. Bring your city's building data if you have it.",
+        slot="wed-morning-breakouts",
+        room="Mississippi Room",
+        speakers=(("Ingrid Solberg", "facilitator"), ("Keoni Kahananui", "panelist")),
+        track=CLIMATE,
+    ),
+    SessionSpec(
+        "breakout",
+        "Homes that stay affordable: community land trusts and social housing",
+        "Subsidized homes too often return to market rents after thirty years. Community land trusts and "
+        "publicly owned mixed-income housing keep them affordable for good. Learn how Holyoke put vacant "
+        "lots into a land trust, how tenant unions shape social housing, and which financing tools work at "
+        "the scale of a small city.",
+        slot="wed-morning-breakouts",
+        room="Bde Maka Ska Room",
+        speakers=(("Rafael Quiñones-Ortiz", "presenter"), ("Marisol Echeverría", "panelist")),
+        track=HOUSING,
+    ),
+    SessionSpec(
+        "breakout",
+        "Elections people trust: poll workers, drop boxes and the people who count the votes",
+        "Local officials run every American election, and they are under more pressure than ever. An "
+        "election clerk and a county commissioner walk through recruiting and protecting poll workers, "
+        "explaining the count to a skeptical public and budgeting for the next presidential year. Time for "
+        "questions from officials who certify results.",
+        slot="wed-morning-breakouts",
+        room="Minnehaha Room",
+        speakers=(("Olusegun Adeyemi", "moderator"), ("Hannah Birnbaum", "presenter")),
+        track=DEMOCRACY,
+    ),
+    SessionSpec(
+        "breakout",
+        "Public dollars, good jobs: procurement, labor agreements and worker ownership",
+        "Cities and counties spend billions on contracts each year. Learn how to write labor standards into "
+        "procurement, use project labor agreements on public works and help retiring owners sell their "
+        "businesses to their employees. Includes model contract language you can take home.",
+        slot="wed-morning-breakouts",
+        room="Cedar Room",
+        speakers=(("Darnell Whitfield", "facilitator"), ("Luz María Arriaga", "presenter")),
+        track=WORKERS,
+    ),
+    SessionSpec(
+        "breakout",
+        "From green card to citizen: city-run naturalization and legal services",
+        "Nearly nine million people in the United States can apply for citizenship today, and cost and "
+        "confusion hold most of them back. Garden Grove and Santa Clara County show how a city or county can "
+        "run naturalization clinics, cover application fees and partner with legal aid without taking on the "
+        "federal government's job.",
+        slot="wed-morning-breakouts",
+        room="Nokomis Room",
+        speakers=(("Trần Quốc Bảo", "facilitator"), ("Wei-Lin Chen (陳偉琳)", "panelist")),
+        track=IMMIGRANTS,
     ),
     SessionSpec(
         "breakout",
@@ -461,7 +645,7 @@ BREAKOUT_WORKSHOPS = (
         slot="wed-breakouts",
         room="Mississippi Room",
         speakers=(("Ji-eun Park (박지은)", "facilitator"), ("Rev. Dr. Charlotte Mayfield", "panelist")),
-        track="Democracy",
+        track=DEMOCRACY,
     ),
     SessionSpec(
         "breakout",
@@ -472,7 +656,7 @@ BREAKOUT_WORKSHOPS = (
         slot="wed-breakouts",
         room="Bde Maka Ska Room",
         speakers=(("Priya Raghunathan", "facilitator"), ("Tomás Villanueva", "presenter")),
-        track="Public education",
+        track=EDUCATION,
     ),
     SessionSpec(
         "breakout",
@@ -483,7 +667,7 @@ BREAKOUT_WORKSHOPS = (
         slot="wed-breakouts",
         room="Minnehaha Room",
         speakers=(("Alex Moreno-Tanaka", "facilitator"), ("Sam Delacroix-Obi", "presenter")),
-        track="LGBTQ equality",
+        track=LGBTQ,
     ),
     SessionSpec(
         "breakout",
@@ -494,7 +678,71 @@ BREAKOUT_WORKSHOPS = (
         slot="wed-breakouts",
         room="Cedar Room",
         speakers=(("Fatima Jallow", "facilitator"), ("Siobhán Gallagher", "presenter")),
-        track="Workers' rights",
+        track=WORKERS,
+    ),
+    SessionSpec(
+        "breakout",
+        "Civilian oversight with teeth: subpoenas, budgets and public data",
+        "Many review boards can only ask politely. Newark's board won subpoena power and now publishes every "
+        "complaint and its outcome. Learn what powers an oversight body needs, how to staff and fund it, and "
+        "how to measure whether anything changes on the street.",
+        slot="wed-breakouts",
+        room="Nokomis Room",
+        speakers=(("Marcus Bellamy", "presenter"), ("Jamal Okafor-Reyes", "panelist")),
+        track=POLICING,
+    ),
+    SessionSpec(
+        "breakout",
+        "Budget season for school boards: protecting classrooms when enrollment falls",
+        "Enrollment is falling in most districts as pandemic funds run out. Albuquerque kept its "
+        "neighborhood schools open and grew its dual language programs anyway. Work through a sample "
+        "district budget in small groups and leave with questions to ask your superintendent before the next "
+        "vote.",
+        slot="thu-breakouts",
+        room="Mississippi Room",
+        speakers=(("Dolores Tafoya", "facilitator"), ("Tomás Villanueva", "panelist")),
+        track=EDUCATION,
+    ),
+    SessionSpec(
+        "breakout",
+        "Safe to be seen: services for LGBTQ elders and young people",
+        "LGBTQ elders are twice as likely to live alone, and LGBTQ youth are overrepresented among young "
+        "people without a home. San Antonio funds a senior center and a youth housing program; a statewide "
+        "coalition shares how to keep such services running when state funding is cut or comes with strings.",
+        slot="thu-breakouts",
+        room="Bde Maka Ska Room",
+        speakers=(("Sam Delacroix-Obi", "moderator"), ("Miguel Ángel Fuentes", "presenter")),
+        track=LGBTQ,
+    ),
+    SessionSpec(
+        "breakout",
+        "Zoning for homes for everyone, without displacement",
+        "Ending single-family-only zoning is spreading from Minneapolis to Durham to rural townships. Three "
+        "officials compare how they changed their codes, what got built, and the protections for longtime "
+        "renters and homeowners that won over skeptical neighbors.",
+        slot="thu-breakouts",
+        room="Minnehaha Room",
+        speakers=(
+            ("Magdalena Kowalczyk", "moderator"),
+            ("Ebony Carrington", "panelist"),
+            ("Zoë Lindqvist", "panelist"),
+        ),
+        track=HOUSING,
+    ),
+    SessionSpec(
+        "breakout",
+        "Extreme heat is a public health emergency: a local playbook",
+        "Heat kills more people in the United States than any other weather. Phoenix, Flagstaff and Gulf "
+        "Coast worker centers share how they track heat deaths, run cooling centers people actually use and "
+        "protect outdoor workers with local ordinances. Leave with a checklist for this summer.",
+        slot="thu-breakouts",
+        room="Cedar Room",
+        speakers=(
+            ("Dr. Aminata Sow", "presenter"),
+            ("Leona Tsosie", "facilitator"),
+            ("Fatima Jallow", "panelist"),
+        ),
+        track=CLIMATE,
     ),
 )
 

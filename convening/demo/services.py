@@ -20,8 +20,10 @@ from sqlalchemy import func, select
 from convening.audit.services import Actor
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
-from convening.demo import data
+from convening.demo import data, pictures
 from convening.extensions import db
+from convening.images.models import ImagePurpose
+from convening.images.services import store_image
 from convening.program.models import (
     ProgramSession,
     Room,
@@ -128,12 +130,19 @@ def _local_to_utc(day: int, clock: time) -> datetime:
 
 def _add_program(convening_id: int) -> None:
     rooms = {
-        spec.name: Room(convening_id=convening_id, name=spec.name, capacity=spec.capacity, position=position)
+        spec.name: Room(
+            convening_id=convening_id,
+            name=spec.name,
+            capacity=spec.capacity,
+            floor=spec.floor,
+            accessibility_notes=spec.accessibility_notes,
+            position=position,
+        )
         for position, spec in enumerate(data.ROOMS)
     }
     tracks = {
-        name: Track(convening_id=convening_id, name=name, position=position)
-        for position, name in enumerate(data.TRACKS)
+        spec.name: Track(convening_id=convening_id, name=spec.name, color=spec.color, position=position)
+        for position, spec in enumerate(data.TRACKS)
     }
     slots = {
         spec.key: TimeSlot(
@@ -145,16 +154,7 @@ def _add_program(convening_id: int) -> None:
         )
         for spec in data.TIME_SLOTS
     }
-    speakers = {
-        spec.name: Speaker(
-            convening_id=convening_id,
-            name=spec.name,
-            title=spec.title,
-            organization=spec.organization,
-            bio=spec.bio,
-        )
-        for spec in data.SPEAKERS
-    }
+    speakers = {spec.name: _speaker(convening_id, spec) for spec in data.SPEAKERS}
     sessions = []
     for spec in data.SESSIONS:
         kind = SessionKind(spec.kind)
@@ -179,6 +179,24 @@ def _add_program(convening_id: int) -> None:
     db.session.add_all([*rooms.values(), *tracks.values(), *slots.values(), *speakers.values(), *sessions])
 
 
+def _speaker(convening_id: int, spec: data.SpeakerSpec) -> Speaker:
+    """A speaker with made-up contact details, links and a drawn portrait."""
+    handle = _handle(spec.name)
+    return Speaker(
+        convening_id=convening_id,
+        name=spec.name,
+        title=spec.title,
+        organization=spec.organization,
+        bio=spec.bio,
+        email=f"{handle}@example.com",
+        links=[
+            f"https://example.org/people/{handle.replace('.', '-')}",
+            f"https://social.example.net/@{handle}",
+        ],
+        photo=store_image(convening_id, pictures.portrait(spec.name), ImagePurpose.SPEAKER_PHOTO),
+    )
+
+
 def _add_sponsors(convening_id: int) -> None:
     tiers = {
         name: SponsorTier(convening_id=convening_id, name=name, rank=rank)
@@ -191,11 +209,17 @@ def _add_sponsors(convening_id: int) -> None:
             name=spec.name,
             url=spec.url,
             acknowledgement=spec.acknowledgement,
+            logo=store_image(convening_id, pictures.wordmark(spec.name), ImagePurpose.SPONSOR_LOGO),
             position=position,
         )
         for position, spec in enumerate(data.SPONSORS)
     ]
     db.session.add_all([*tiers.values(), *sponsors])
+
+
+def _handle(name: str) -> str:
+    """'Rev. Dr. Charlotte Mayfield' -> 'charlotte.mayfield', for made-up addresses and profiles."""
+    return ".".join(_email_part(word) for word in pictures.name_words(name))
 
 
 # --- sample registrations -------------------------------------------------------------------------

@@ -34,7 +34,8 @@ class StoredImage(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     # SHA-256 of `data`, hex: part of the image's address, so browsers may cache it for good.
     digest: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: pages that only link to the image (agenda, roster, footer) never load its bytes.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

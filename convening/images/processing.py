@@ -43,12 +43,13 @@ class ProcessedImage:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """10_000_000 -> "10 MB", in the decimal megabytes file managers show."""
     return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MB"
 
 
 def _looks_like_svg(data: bytes) -> bool:
-    head = data[:2048].lstrip().lower()
+    head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     return head.startswith(b"<?xml") or (head.startswith(b"<") and b"<svg" in head)
 
 
@@ -59,7 +60,7 @@ def process_image(data: bytes, rules: ImageRules, *, filename: str = "") -> Proc
         raise ImageRefused(f"{named} is empty. Choose the image again.")
     if len(data) > rules.max_bytes:
         raise ImageRefused(
-            f"{named} is {_megabytes(len(data))}; images must be under {_megabytes(rules.max_bytes)}. "
+            f"{named} is {megabytes(len(data))}; images must be under {megabytes(rules.max_bytes)}. "
             "Save a smaller copy and upload that."
         )
     if _looks_like_svg(data):
@@ -70,25 +71,34 @@ def process_image(data: bytes, rules: ImageRules, *, filename: str = "") -> Proc
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
                 raise ImageRefused(f"{named} is a {image.format} image. Upload a PNG, JPEG or WebP image.")
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageRefused(f"{named} is {image.width}×{image.height} pixels: too large to use.")
+            if image.width * image.height > MAX_PIXELS:  # only the header is read so far
+                raise ImageRefused(_too_many_pixels(named, image.size))
             image.load()
     except ImageRefused:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageRefused(_too_many_pixels(named)) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ImageRefused(
             f"{named} is not a PNG, JPEG or WebP image we can read. Open it in an image editor, export it "
             "as PNG or JPEG and upload that."
         ) from error
-    except Image.DecompressionBombWarning as error:
-        raise ImageRefused(f"{named} is too large to use.") from error
     return _reencode(image, rules)
+
+
+def _too_many_pixels(named: str, size: tuple[int, int] | None = None) -> str:
+    dimensions = f" ({size[0]:,}×{size[1]:,} pixels)" if size else ""
+    return (
+        f"{named}{dimensions} has too many pixels to use. Save a copy at most "
+        f"{MAX_PIXELS // 1_000_000} megapixels, like 6000×4000, and upload that."
+    )
 
 
 def _reencode(image: Image.Image, rules: ImageRules) -> ProcessedImage:
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
+    image.info = {}  # what Pillow would otherwise copy into the new file: ICC profile, text chunks, EXIF
     image.thumbnail((rules.max_width, rules.max_height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if rules.lossless:

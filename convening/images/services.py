@@ -1,13 +1,28 @@
-"""Storing processed images for a convening."""
+"""Storing processed images for a convening, and the image part of forms that save one with other fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from convening.extensions import db
 from convening.images.models import ImagePurpose, StoredImage
-from convening.images.processing import ImageRules, process_image
+from convening.images.processing import ImageRefused, ImageRules, ProcessedImage, process_image
 
-# Uploads larger than this are refused with a message beside the field (views allow a little more body).
+# Uploads larger than this are refused with a message beside the field.
 MAX_UPLOAD_BYTES = 10_000_000
+# The request body a view taking one image accepts: the file and the rest of its form, with room to spare so
+# a file somewhat over MAX_UPLOAD_BYTES still reaches the form and gets its message beside the field.
+MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 5_000_000
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived from a form: its bytes and the name it had on the person's computer."""
+
+    data: bytes
+    filename: str = ""
+
 
 RULES = {
     ImagePurpose.SPEAKER_PHOTO: ImageRules(MAX_UPLOAD_BYTES, 800, 800, lossless=False),
@@ -15,9 +30,16 @@ RULES = {
 }
 
 
-def store_image(convening_id: int, data: bytes, purpose: ImagePurpose, *, filename: str = "") -> StoredImage:
-    """Check and re-encode an upload and add it to the session; raises ImageRefused with a message."""
-    processed = process_image(data, RULES[purpose], filename=filename)
+def check_image(upload: Upload, purpose: ImagePurpose) -> ProcessedImage:
+    """The upload re-encoded for `purpose`, not yet stored; raises ImageRefused with a message.
+
+    Forms that save an image with other fields check it first, so a refused image changes nothing.
+    """
+    return process_image(upload.data, RULES[purpose], filename=upload.filename)
+
+
+def save_image(convening_id: int, processed: ProcessedImage, purpose: ImagePurpose) -> StoredImage:
+    """Add a checked image to the session."""
     image = StoredImage(
         convening_id=convening_id,
         purpose=purpose,
@@ -29,3 +51,58 @@ def store_image(convening_id: int, data: bytes, purpose: ImagePurpose, *, filena
     )
     db.session.add(image)
     return image
+
+
+def store_image(convening_id: int, data: bytes, purpose: ImagePurpose, *, filename: str = "") -> StoredImage:
+    """Check and re-encode an upload and add it to the session; raises ImageRefused with a message."""
+    return save_image(convening_id, check_image(Upload(data, filename), purpose), purpose)
+
+
+def checked_upload(
+    upload: Upload | None, purpose: ImagePurpose, problems: dict[str, str], field: str
+) -> ProcessedImage | None:
+    """The upload re-encoded for `purpose` (None without one); a refused one adds its message to `problems`.
+
+    Called while the rest of the form is checked, so one refusal carries every problem.
+    """
+    if upload is None:
+        return None
+    try:
+        return check_image(upload, purpose)
+    except ImageRefused as refusal:
+        problems[field] = str(refusal)
+        return None
+
+
+def describe_image(image: StoredImage | None, filename: str = "") -> str | None:
+    """An image as the audit log names it: "portrait.jpg (800×533)" or "800×533 image"."""
+    if image is None:
+        return None
+    size = f"{image.width}×{image.height}"
+    return f"{filename} ({size})" if filename else f"{size} image"
+
+
+def put_image(
+    owner: Any,
+    attribute: str,
+    processed: ProcessedImage | None,
+    upload: Upload | None,
+    purpose: ImagePurpose,
+    *,
+    remove: bool = False,
+) -> list[str | None] | None:
+    """Give `owner` (a speaker, a sponsor) the checked upload as its image, or none when `remove` is asked.
+
+    The image it replaces is deleted with it. Returns the audit change [before, after], or None when the
+    image stays as it was.
+    """
+    old = getattr(owner, attribute)
+    if processed is not None:
+        setattr(owner, attribute, save_image(owner.convening_id, processed, purpose))
+    elif remove and old is not None:
+        setattr(owner, attribute, None)
+    else:
+        return None
+    if old is not None:
+        db.session.delete(old)
+    return [describe_image(old), describe_image(getattr(owner, attribute), upload.filename if upload else "")]

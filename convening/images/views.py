@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, render_template, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from convening.extensions import db
 from convening.images.models import StoredImage
+from convening.images.processing import megabytes
+from convening.images.services import MAX_UPLOAD_BYTES
 
 bp = Blueprint("images", __name__)
 
@@ -24,3 +27,14 @@ def show(image_id: int, digest: str, ext: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
+
+
+def image_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """The error page for a form with an image whose request is past its view's limit (@allows_upload).
+
+    The body is refused before anything reads it, so nothing on the form was saved; the page says so, and
+    how large an image may be.
+    """
+    return render_template(
+        "errors/http.html", error=error, largest_file=f"images can be up to {megabytes(MAX_UPLOAD_BYTES)}"
+    ), 413

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from convening.convenings.models import Convening
 from convening.extensions import db
-from convening.program.models import ProgramSession, Room, SessionSpeaker, Speaker, TimeSlot, Track
+from convening.program.models import ProgramSession, Room, SessionSpeaker, SlotKind, Speaker, TimeSlot, Track
 
 
 @dataclass
@@ -159,7 +159,40 @@ def roster(convening: Convening) -> list[Speaker]:
     return sorted(speakers, key=lambda speaker: speaker.name.casefold())
 
 
-def speaker_sessions(speaker: Speaker) -> list[SessionSpeaker]:
-    """A speaker's sessions in time order; unscheduled ones (not yet on the agenda) are left out."""
-    scheduled = [link for link in speaker.sessions if link.session.time_slot is not None]
-    return sorted(scheduled, key=lambda link: link.session.time_slot.starts_at)  # type: ignore[union-attr]
+def speaker_sessions(speaker: Speaker, *, unscheduled: bool = False) -> list[SessionSpeaker]:
+    """A speaker's sessions in time order, then by title; unscheduled ones (not on the agenda) only for staff.
+
+    With `unscheduled`, those come last, by title.
+    """
+    links = [link for link in speaker.sessions if unscheduled or link.session.time_slot is not None]
+
+    def order(link: SessionSpeaker) -> tuple:
+        slot, session = link.session.time_slot, link.session
+        return (0, slot.starts_at, session.title, session.id) if slot else (1, session.title, session.id)
+
+    return sorted(links, key=order)
+
+
+def load_track(convening: Convening, track_id: int) -> Track | None:
+    """A track of this convening, for a filter; None for another convening's track or no track at all."""
+    track = db.session.get(Track, track_id)
+    return track if track is not None and track.convening_id == convening.id else None
+
+
+def breakout_rooms(day: AgendaDay) -> list[Room | None]:
+    """The rooms a day's breakout slots use, in the staff's order: the agenda's columns on wide screens.
+
+    None stands for "room to be announced" and comes last when a breakout session has no room yet.
+    """
+    rooms: dict[int, Room] = {}
+    unplaced = False
+    for slot in day.slots:
+        if slot.slot.kind != SlotKind.BREAKOUT:
+            continue
+        for session in slot.sessions:
+            if session.room is None:
+                unplaced = True
+            else:
+                rooms.setdefault(session.room.id, session.room)
+    ordered: list[Room | None] = sorted(rooms.values(), key=lambda room: (room.position, room.name))
+    return [*ordered, None] if unplaced else ordered
