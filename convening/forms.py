@@ -142,6 +142,17 @@ def posted_move() -> int | None:
     return {"up": -1, "down": 1}.get(request.form.get("direction", ""))
 
 
+def move_as_posted(move: Callable[[int], object]) -> None:
+    """Call `move(offset)` when a move button's direction was posted (CSRFProtect has checked the token).
+
+    Every move view (rooms, tracks, tiers, sponsors, ticket types, a session's speakers) does this, then
+    redirects back to the list.
+    """
+    offset = posted_move()
+    if offset is not None:
+        move(offset)
+
+
 def show_problems(form: FlaskForm, error: Refused) -> None:
     """Each problem of a refused change beside its field; one without a field on the page as a notice."""
     for name, message in error.problems.items():

@@ -160,6 +160,13 @@ def drop(client: FlaskClient, payload: Any, token: str | None = None) -> Any:
     return client.post(DROP, json=payload, headers={"X-CSRFToken": token or csrf_token(client, GRID)})
 
 
+def drop_on(
+    client: FlaskClient, session_id: int, time_slot_id: int | None, room_id: int | None, **more: str
+) -> Any:
+    """Drop a session on a cell of the grid, as the page's script does (`day`: the day it was dropped on)."""
+    return drop(client, {"session_id": session_id, "time_slot_id": time_slot_id, "room_id": room_id, **more})
+
+
 def cell(page: str, slot_id: int, room_id: int | None) -> str:
     """The HTML of one cell of the grid."""
     anchor = f"cell-{slot_id}-{room_id if room_id is not None else 'none'}"
@@ -207,7 +214,7 @@ def test_another_convenings_sessions_and_unknown_convenings_are_not_found(app: F
         client, move_url(other.sessions["budgets"]), {"time_slot_id": "", "room_id": ""}, form_url=GRID
     )
     assert response.status_code == 404
-    response = drop(client, {"session_id": other.sessions["budgets"], "time_slot_id": None, "room_id": None})
+    response = drop_on(client, other.sessions["budgets"], None, None)
     assert response.status_code == 404
     assert response.json["problems"]["session_id"].startswith("That session is not in this program")
 
@@ -499,15 +506,7 @@ def test_a_drop_moves_the_session_and_answers_with_the_new_warnings(app: Flask, 
     program = build_program(app)
     client = staff_client("staff")
     budgets = program.sessions["budgets"]
-    response = drop(
-        client,
-        {
-            "session_id": budgets,
-            "time_slot_id": program.slots["tuesday"],
-            "room_id": program.rooms["salon"],
-            "day": "2027-06-15",
-        },
-    )
+    response = drop_on(client, budgets, program.slots["tuesday"], program.rooms["salon"], day="2027-06-15")
     assert response.status_code == 200, response.json
     body = response.json
     assert body["session"] == {
@@ -534,15 +533,7 @@ def test_a_drop_on_a_slot_of_another_day_is_refused_and_nothing_changes(app: Fla
     program = build_program(app)
     client = staff_client("staff")
     zoning = program.sessions["zoning"]
-    response = drop(
-        client,
-        {
-            "session_id": zoning,
-            "time_slot_id": program.slots["wednesday"],
-            "room_id": program.rooms["hall"],
-            "day": "2027-06-15",
-        },
-    )
+    response = drop_on(client, zoning, program.slots["wednesday"], program.rooms["hall"], day="2027-06-15")
     assert response.status_code == 422
     assert "Wednesday" in response.json["problems"]["time_slot_id"]
     assert text_of(response.json["error"]).startswith("“Zoning for missing-middle housing” was not moved.")
@@ -554,14 +545,7 @@ def test_a_drop_in_a_room_of_another_convening_is_refused(app: Flask, staff_clie
     program = build_program(app)
     other = build_program(app, seed_convening(app, slug="retreat"))
     client = staff_client("staff")
-    response = drop(
-        client,
-        {
-            "session_id": program.sessions["zoning"],
-            "time_slot_id": program.slots["tuesday"],
-            "room_id": other.rooms["hall"],
-        },
-    )
+    response = drop_on(client, program.sessions["zoning"], program.slots["tuesday"], other.rooms["hall"])
     assert response.status_code == 422
     assert response.json["problems"] == {"room_id": "Choose a room of this convening."}
     assert placement(app, program.sessions["zoning"]) == (program.slots["tuesday"], program.rooms["salon"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from convening.audit.models import AuditEntry
 from convening.extensions import db
+from convening.ordering import move
 from convening.sqltypes import utcnow
 
 
@@ -77,6 +79,49 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def _name(item: Any) -> str:
+    return item.name
+
+
+def record_move(
+    order: list[Any],
+    item: Any,
+    offset: int,
+    *,
+    actor: Actor,
+    action: str,
+    subject_type: str,
+    subject_id: int,
+    what: str,
+    convening_id: int,
+    where: str = "",
+    key: str = "order",
+    label: Callable[[Any], str] = _name,
+    attribute: str = "position",
+) -> bool:
+    """Move `item` up (-1) or down (+1) in `order`, record "Moved {what} up{where}" and commit.
+
+    Every list staff order by hand (rooms, tracks, sponsor tiers, sponsors, ticket types, a session's
+    speakers) moves this way, so the log reads alike: `changes[key]` is the order before and after, each
+    item written by `label`. Here rather than in convening.ordering, which stays pure. False, with nothing
+    written, when the item is already first or last.
+    """
+    before = ", ".join(label(entry) for entry in order)
+    if not move(order, item, offset, attribute):
+        return False
+    record(
+        actor,
+        action,
+        subject_type,
+        subject_id,
+        f"Moved {what} {'up' if offset < 0 else 'down'}{where}",
+        convening_id=convening_id,
+        changes={key: [before, ", ".join(label(entry) for entry in order)]},
+    )
+    db.session.commit()
+    return True
 
 
 def history(subject_type: str, subject_id: int) -> list[AuditEntry]:

@@ -11,7 +11,7 @@ from convening.audit.services import history
 from convening.convenings import services
 from convening.convenings.console_forms import ConveningSettingsForm, TicketTypeForm
 from convening.convenings.models import Convening
-from convening.forms import posted_move, show_problems
+from convening.forms import move_as_posted, show_problems
 from convening.problems import Refused
 from convening.registration.models import Registration, TicketType
 
@@ -106,9 +106,7 @@ def ticket_type_edit(slug: str, ticket_type_id: int) -> Response | tuple[str, in
 def ticket_type_move(slug: str, ticket_type_id: int) -> Response:
     convening = _convening(slug)
     ticket_type = owned_or_404(TicketType, convening.id, ticket_type_id)
-    offset = posted_move()
-    if offset is not None:  # CSRFProtect has checked the token
-        services.move_ticket_type(ticket_type, offset, actor=current_actor())
+    move_as_posted(lambda offset: services.move_ticket_type(ticket_type, offset, actor=current_actor()))
     return redirect(url_for(".ticket_types", slug=slug, _anchor=f"ticket-type-{ticket_type_id}"), 303)
 
 

@@ -12,10 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from convening.audit.services import Actor, diff, record, snapshot
+from convening.audit.services import Actor, diff, record, record_move, snapshot
 from convening.convenings.models import Convening
 from convening.extensions import db
-from convening.ordering import move
 from convening.problems import Refused
 from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, TimeSlot
 from convening.registration.models import Registration, TicketType
@@ -261,20 +260,17 @@ def move_ticket_type(ticket_type: TicketType, offset: int, *, actor: Actor) -> b
             .order_by(TicketType.position, TicketType.id)
         )
     )
-    before = ", ".join(item.name for item in order)
-    if not move(order, ticket_type, offset):
-        return False
-    record(
-        actor,
-        "ticket_type.move",
-        "ticket_type",
-        ticket_type.id,
-        f"Moved the ticket type {ticket_type.name} {'up' if offset < 0 else 'down'}",
+    return record_move(
+        order,
+        ticket_type,
+        offset,
+        actor=actor,
+        action="ticket_type.move",
+        subject_type="ticket_type",
+        subject_id=ticket_type.id,
+        what=f"the ticket type {ticket_type.name}",
         convening_id=convening.id,
-        changes={"order": [before, ", ".join(item.name for item in order)]},
     )
-    db.session.commit()
-    return True
 
 
 def delete_ticket_type(ticket_type: TicketType, *, actor: Actor) -> None:

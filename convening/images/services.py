@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from convening.audit.services import Actor, diff, record
 from convening.extensions import db
 from convening.images.models import ImagePurpose, StoredImage
 from convening.images.processing import ImageRefused, ImageRules, ProcessedImage, process_image
@@ -106,3 +108,55 @@ def put_image(
     if old is not None:
         db.session.delete(old)
     return [describe_image(old), describe_image(getattr(owner, attribute), upload.filename if upload else "")]
+
+
+@dataclass(frozen=True)
+class ImageChange:
+    """What a form asks of an owner's image: the checked upload (or None), or removing the one it has."""
+
+    attribute: str
+    purpose: ImagePurpose
+    processed: ProcessedImage | None
+    upload: Upload | None
+    remove: bool = False
+
+
+def save_with_image(
+    owner: Any,
+    apply: Callable[[], None],
+    described: Callable[[Any], dict[str, Any]],
+    image: ImageChange,
+    *,
+    what: str,
+    actor: Actor,
+) -> bool:
+    """Apply checked details and image to a speaker or sponsor, with its audit entry. Commits.
+
+    Speakers and sponsors are saved alike, so their audit entries read alike: `apply()` sets the details,
+    `described(owner)` is the owner in the log's words. An owner without an id is new and is added.
+    False when nothing changed.
+    """
+    creating = owner.id is None
+    before = {} if creating else described(owner)
+    apply()
+    after = described(owner)
+    changes = (
+        {name: [None, value] for name, value in after.items() if value} if creating else diff(before, after)
+    )
+    if image_change := put_image(
+        owner, image.attribute, image.processed, image.upload, image.purpose, remove=image.remove
+    ):
+        changes[image.attribute] = image_change
+    if creating:
+        db.session.add(owner)
+        db.session.flush()
+        action, summary = f"{what}.create", f"Added the {what} {owner.name}"
+    elif not changes:
+        db.session.rollback()
+        return False
+    else:
+        changed = ", ".join(name.replace("_", " ") for name in changes)
+        action, summary = f"{what}.update", f"Changed the {what} {owner.name}: {changed}"
+    record(actor, action, what, owner.id, summary, convening_id=owner.convening_id, changes=changes)
+    db.session.commit()
+    return True

@@ -21,7 +21,7 @@ from convening.audit.services import history
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.extensions import db
-from convening.forms import posted_move, show_problems
+from convening.forms import move_as_posted, show_problems
 from convening.problems import Refused
 from convening.program import services
 from convening.program.console_forms import (
@@ -155,9 +155,9 @@ def _edit(part: _Part, slug: str, row_id: int) -> Response | tuple[str, int]:
 def _move(part: _Part, slug: str, row_id: int) -> Response:
     convening = _convening(slug)
     row = owned_or_404(part.model, convening.id, row_id)
-    offset = posted_move()
-    if offset is not None and part.move is not None:  # CSRFProtect has checked the token
-        part.move(convening, row, offset, actor=current_actor())
+    if part.move is not None:
+        move_row = part.move
+        move_as_posted(lambda offset: move_row(convening, row, offset, actor=current_actor()))
     return _index(convening, f"{part.key}-{row.id}")
 
 
@@ -463,9 +463,7 @@ def session_speaker_role(slug: str, session_id: int, link_id: int) -> Response |
 @role_required(StaffRole.STAFF)
 def session_speaker_move(slug: str, session_id: int, link_id: int) -> Response:
     convening, link = _session_speaker(slug, session_id, link_id)
-    offset = posted_move()
-    if offset is not None:  # CSRFProtect has checked the token
-        services.move_speaker(convening, link, offset, actor=current_actor())
+    move_as_posted(lambda offset: services.move_speaker(convening, link, offset, actor=current_actor()))
     return _speakers_section(convening, link.session)
 
 

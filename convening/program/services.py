@@ -8,6 +8,7 @@ message per form field, and an accepted one commits with its audit entry. Audit 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -16,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from convening.audit.services import Actor, diff, record, snapshot
+from convening.audit.services import Actor, diff, record, record_move, snapshot
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.formatting import clock
-from convening.ordering import move, renumber
+from convening.ordering import renumber
 from convening.problems import Refused
 from convening.program.models import (
     ProgramSession,
@@ -205,6 +206,49 @@ def _flush_named(field: str, taken: str) -> None:
         raise Refused({field: taken}) from None
 
 
+def _name_taken(what: str, name: str) -> str:
+    return f"Another {what} is already called “{name}”. Choose a different name."
+
+
+def _save_named(
+    convening: Convening,
+    row: Room | Track,
+    details: RoomDetails | TrackDetails,
+    check: Callable[[Convening, Any, int | None], None],
+    fields: tuple[str, ...],
+    *,
+    what: str,
+    actor: Actor,
+) -> bool:
+    """Check and save a room's or track's details with their audit entry; False when nothing changed. Commits.
+
+    Rooms and tracks are edited alike (a unique name, a few plain fields); a row without an id is new and
+    is added. `check(convening, details, own_id)` raises Refused for unacceptable details.
+    """
+    check(convening, details, row.id)
+    creating = row.id is None
+    before = snapshot(row, fields)
+    for name in fields:
+        setattr(row, name, getattr(details, name))
+    if creating:
+        db.session.add(row)
+        changes = _created(row, fields)
+    else:
+        changes = diff(before, snapshot(row, fields))
+        if not changes:
+            db.session.rollback()
+            return False
+    _flush_named("name", _name_taken(what, details.name))
+    if creating:
+        action, summary = f"{what}.create", f"Added the {what} {row.name}"
+    else:
+        changed = ", ".join(name.replace("_", " ") for name in changes)
+        action, summary = f"{what}.update", f"Changed the {what} {row.name}: {changed}"
+    record(actor, action, what, row.id, summary, convening_id=convening.id, changes=changes)
+    db.session.commit()
+    return True
+
+
 def _created(row: object, names: tuple[str, ...]) -> dict[str, list[Any]]:
     return {name: [None, value] for name, value in snapshot(row, names).items() if value not in (None, "")}
 
@@ -228,17 +272,13 @@ def rooms_of(convening: Convening) -> list[Room]:
     )
 
 
-def _room_taken(details: RoomDetails) -> str:
-    return f"Another room is already called “{details.name}”. Choose a different name."
-
-
 def _check_room(convening: Convening, details: RoomDetails, own_id: int | None) -> None:
     problems: dict[str, str] = {}
     _check_text(problems, "name", details.name, ROOM_NAME_LIMIT, "Enter the room’s name.")
     if "name" not in problems and any(
         room.id != own_id and room.name.casefold() == details.name.casefold() for room in rooms_of(convening)
     ):
-        problems["name"] = _room_taken(details)
+        problems["name"] = _name_taken("room", details.name)
     _check_capacity(problems, details.capacity, "leave it blank if it has no set limit")
     _check_text(problems, "floor", details.floor, FLOOR_LIMIT, None)
     _check_text(problems, "accessibility_notes", details.accessibility_notes, ACCESSIBILITY_LIMIT, None)
@@ -248,66 +288,29 @@ def _check_room(convening: Convening, details: RoomDetails, own_id: int | None) 
 
 def add_room(convening: Convening, details: RoomDetails, *, actor: Actor) -> Room:
     """A new room, listed after the others. Commits."""
-    _check_room(convening, details, None)
     room = Room(convening_id=convening.id, position=_next_position(Room, convening))
-    for name in ROOM_FIELDS:
-        setattr(room, name, getattr(details, name))
-    db.session.add(room)
-    _flush_named("name", _room_taken(details))
-    record(
-        actor,
-        "room.create",
-        "room",
-        room.id,
-        f"Added the room {room.name}",
-        convening_id=convening.id,
-        changes=_created(room, ROOM_FIELDS),
-    )
-    db.session.commit()
+    _save_named(convening, room, details, _check_room, ROOM_FIELDS, what="room", actor=actor)
     return room
 
 
 def update_room(convening: Convening, room: Room, details: RoomDetails, *, actor: Actor) -> bool:
     """Save a room's details; False when nothing changed. Commits."""
-    _check_room(convening, details, room.id)
-    before = snapshot(room, ROOM_FIELDS)
-    for name in ROOM_FIELDS:
-        setattr(room, name, getattr(details, name))
-    changes = diff(before, snapshot(room, ROOM_FIELDS))
-    if not changes:
-        db.session.rollback()
-        return False
-    _flush_named("name", _room_taken(details))
-    record(
-        actor,
-        "room.update",
-        "room",
-        room.id,
-        f"Changed the room {room.name}: " + ", ".join(name.replace("_", " ") for name in changes),
-        convening_id=convening.id,
-        changes=changes,
-    )
-    db.session.commit()
-    return True
+    return _save_named(convening, room, details, _check_room, ROOM_FIELDS, what="room", actor=actor)
 
 
 def move_room(convening: Convening, room: Room, offset: int, *, actor: Actor) -> bool:
     """Move a room up (-1) or down (+1) in the order the agenda and the grid show rooms. Commits."""
-    order = rooms_of(convening)
-    before = ", ".join(item.name for item in order)
-    if not move(order, room, offset):
-        return False
-    record(
-        actor,
-        "room.move",
-        "room",
-        room.id,
-        f"Moved the room {room.name} {'up' if offset < 0 else 'down'}",
+    return record_move(
+        rooms_of(convening),
+        room,
+        offset,
+        actor=actor,
+        action="room.move",
+        subject_type="room",
+        subject_id=room.id,
+        what=f"the room {room.name}",
         convening_id=convening.id,
-        changes={"order": [before, ", ".join(item.name for item in order)]},
     )
-    db.session.commit()
-    return True
 
 
 def sessions_in_room(room: Room) -> list[ProgramSession]:
@@ -356,10 +359,6 @@ def tracks_of(convening: Convening) -> list[Track]:
     )
 
 
-def _track_taken(details: TrackDetails) -> str:
-    return f"Another track is already called “{details.name}”. Choose a different name."
-
-
 def _check_track(convening: Convening, details: TrackDetails, own_id: int | None) -> None:
     problems: dict[str, str] = {}
     _check_text(problems, "name", details.name, TRACK_NAME_LIMIT, "Enter the track’s name.")
@@ -367,7 +366,7 @@ def _check_track(convening: Convening, details: TrackDetails, own_id: int | None
         track.id != own_id and track.name.casefold() == details.name.casefold()
         for track in tracks_of(convening)
     ):
-        problems["name"] = _track_taken(details)
+        problems["name"] = _name_taken("track", details.name)
     if details.color and not COLOR.fullmatch(details.color):
         problems["color"] = COLOR_PROBLEM
     if problems:
@@ -376,68 +375,29 @@ def _check_track(convening: Convening, details: TrackDetails, own_id: int | None
 
 def add_track(convening: Convening, details: TrackDetails, *, actor: Actor) -> Track:
     """A new track, listed after the others. Commits."""
-    _check_track(convening, details, None)
-    track = Track(
-        convening_id=convening.id,
-        name=details.name,
-        color=details.color,
-        position=_next_position(Track, convening),
-    )
-    db.session.add(track)
-    _flush_named("name", _track_taken(details))
-    record(
-        actor,
-        "track.create",
-        "track",
-        track.id,
-        f"Added the track {track.name}",
-        convening_id=convening.id,
-        changes=_created(track, TRACK_FIELDS),
-    )
-    db.session.commit()
+    track = Track(convening_id=convening.id, position=_next_position(Track, convening))
+    _save_named(convening, track, details, _check_track, TRACK_FIELDS, what="track", actor=actor)
     return track
 
 
 def update_track(convening: Convening, track: Track, details: TrackDetails, *, actor: Actor) -> bool:
     """Save a track's name and colour; False when nothing changed. Commits."""
-    _check_track(convening, details, track.id)
-    before = snapshot(track, TRACK_FIELDS)
-    track.name, track.color = details.name, details.color
-    changes = diff(before, snapshot(track, TRACK_FIELDS))
-    if not changes:
-        db.session.rollback()
-        return False
-    _flush_named("name", _track_taken(details))
-    record(
-        actor,
-        "track.update",
-        "track",
-        track.id,
-        f"Changed the track {track.name}: " + ", ".join(changes),
-        convening_id=convening.id,
-        changes=changes,
-    )
-    db.session.commit()
-    return True
+    return _save_named(convening, track, details, _check_track, TRACK_FIELDS, what="track", actor=actor)
 
 
 def move_track(convening: Convening, track: Track, offset: int, *, actor: Actor) -> bool:
     """Move a track up (-1) or down (+1) in the order the agenda's filter lists tracks. Commits."""
-    order = tracks_of(convening)
-    before = ", ".join(item.name for item in order)
-    if not move(order, track, offset):
-        return False
-    record(
-        actor,
-        "track.move",
-        "track",
-        track.id,
-        f"Moved the track {track.name} {'up' if offset < 0 else 'down'}",
+    return record_move(
+        tracks_of(convening),
+        track,
+        offset,
+        actor=actor,
+        action="track.move",
+        subject_type="track",
+        subject_id=track.id,
+        what=f"the track {track.name}",
         convening_id=convening.id,
-        changes={"order": [before, ", ".join(item.name for item in order)]},
     )
-    db.session.commit()
-    return True
 
 
 def sessions_in_track(track: Track) -> list[ProgramSession]:
@@ -807,21 +767,20 @@ def change_speaker_role(
 def move_speaker(convening: Convening, link: SessionSpeaker, offset: int, *, actor: Actor) -> bool:
     """Move a speaker up (-1) or down (+1) in the order the session lists its speakers. Commits."""
     session = link.session
-    before = _lineup(session)
-    order = list(session.speakers)
-    if not move(order, link, offset):
-        return False
-    record(
-        actor,
-        "session.speaker_move",
-        "session",
-        session.id,
-        f"Moved {link.speaker.name} {'up' if offset < 0 else 'down'} in “{session.title}”",
+    return record_move(
+        list(session.speakers),
+        link,
+        offset,
+        actor=actor,
+        action="session.speaker_move",
+        subject_type="session",
+        subject_id=session.id,
+        what=link.speaker.name,
+        where=f" in “{session.title}”",
         convening_id=convening.id,
-        changes={"speakers": [before, ", ".join(_speaker_line(item) for item in order)]},
+        key="speakers",
+        label=_speaker_line,
     )
-    db.session.commit()
-    return True
 
 
 def remove_speaker(convening: Convening, link: SessionSpeaker, *, actor: Actor) -> None:

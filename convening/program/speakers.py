@@ -13,12 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import defer, selectinload
 
-from convening.audit.services import Actor, diff, record
+from convening.audit.services import Actor, record
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.images.models import ImagePurpose, StoredImage
 from convening.images.processing import ProcessedImage
-from convening.images.services import Upload, checked_upload, put_image
+from convening.images.services import ImageChange, Upload, checked_upload, save_with_image
 from convening.problems import Refused
 from convening.program.agenda import speaker_sessions
 from convening.program.models import SessionSpeaker, Speaker
@@ -96,22 +96,8 @@ def create_speaker(
     """Add a speaker, with a photo when one is given. Commits."""
     processed = _checked(details, photo)
     speaker = Speaker(convening_id=convening.id)
-    _apply(speaker, details)
-    changes = {name: [None, value] for name, value in _snapshot(speaker).items() if value}
-    if photo_change := put_image(speaker, "photo", processed, photo, ImagePurpose.SPEAKER_PHOTO):
-        changes["photo"] = photo_change
-    db.session.add(speaker)
-    db.session.flush()
-    record(
-        actor,
-        "speaker.create",
-        "speaker",
-        speaker.id,
-        f"Added the speaker {speaker.name}",
-        convening_id=convening.id,
-        changes=changes,
-    )
-    db.session.commit()
+    image = ImageChange("photo", ImagePurpose.SPEAKER_PHOTO, processed, photo)
+    save_with_image(speaker, lambda: _apply(speaker, details), _snapshot, image, what="speaker", actor=actor)
     return speaker
 
 
@@ -128,27 +114,10 @@ def update_speaker(
     False when nothing changed.
     """
     processed = _checked(details, photo)
-    before = _snapshot(speaker)
-    _apply(speaker, details)
-    changes = diff(before, _snapshot(speaker))
-    if photo_change := put_image(
-        speaker, "photo", processed, photo, ImagePurpose.SPEAKER_PHOTO, remove=remove_photo
-    ):
-        changes["photo"] = photo_change
-    if not changes:
-        db.session.rollback()
-        return False
-    record(
-        actor,
-        "speaker.update",
-        "speaker",
-        speaker.id,
-        f"Changed the speaker {speaker.name}: " + ", ".join(name.replace("_", " ") for name in changes),
-        convening_id=speaker.convening_id,
-        changes=changes,
+    image = ImageChange("photo", ImagePurpose.SPEAKER_PHOTO, processed, photo, remove_photo)
+    return save_with_image(
+        speaker, lambda: _apply(speaker, details), _snapshot, image, what="speaker", actor=actor
     )
-    db.session.commit()
-    return True
 
 
 def delete_speaker(speaker: Speaker, *, actor: Actor) -> int:

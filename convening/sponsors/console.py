@@ -16,7 +16,7 @@ from convening.accounts.models import StaffRole
 from convening.audit.services import history
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
-from convening.forms import posted_move, show_problems
+from convening.forms import move_as_posted, show_problems
 from convening.images.processing import megabytes
 from convening.images.services import MAX_UPLOAD_BODY, MAX_UPLOAD_BYTES
 from convening.images.views import image_too_large
@@ -92,9 +92,7 @@ def edit_tier(slug: str, tier_id: int) -> Response | tuple[str, int]:
 def move_tier(slug: str, tier_id: int) -> Response:
     convening = _convening(slug)
     tier = owned_or_404(SponsorTier, convening.id, tier_id)
-    offset = posted_move()
-    if offset is not None:  # CSRFProtect has checked the token
-        services.move_tier(tier, offset, actor=current_actor())
+    move_as_posted(lambda offset: services.move_tier(tier, offset, actor=current_actor()))
     return redirect(url_for(".index", slug=slug, _anchor=f"tier-{tier_id}"), 303)
 
 
@@ -191,9 +189,7 @@ def edit(slug: str, sponsor_id: int) -> Response | tuple[str, int]:
 def move(slug: str, sponsor_id: int) -> Response:
     convening = _convening(slug)
     sponsor = owned_or_404(Sponsor, convening.id, sponsor_id)
-    offset = posted_move()
-    if offset is not None:  # CSRFProtect has checked the token
-        services.move_sponsor(sponsor, offset, actor=current_actor())
+    move_as_posted(lambda offset: services.move_sponsor(sponsor, offset, actor=current_actor()))
     return redirect(url_for(".index", slug=slug, _anchor=f"sponsor-{sponsor_id}"), 303)
 
 

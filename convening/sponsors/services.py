@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 
-from convening.audit.services import Actor, diff, record
+from convening.audit.services import Actor, record, record_move
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.images.models import ImagePurpose, StoredImage
 from convening.images.processing import ProcessedImage
-from convening.images.services import Upload, checked_upload, put_image
-from convening.ordering import move
+from convening.images.services import ImageChange, Upload, checked_upload, save_with_image
 from convening.problems import Refused
 from convening.sponsors.models import Sponsor, SponsorTier
 from convening.text import WEB_ADDRESS_LIMIT, web_address_problem
@@ -114,21 +113,18 @@ def move_tier(tier: SponsorTier, offset: int, *, actor: Actor) -> bool:
 
     Ranks are renumbered 0, 1, 2... on the way.
     """
-    order = tiers_of(tier.convening_id)
-    before = ", ".join(item.name for item in order)
-    if not move(order, tier, offset, "rank"):
-        return False
-    record(
-        actor,
-        "sponsor_tier.move",
-        "sponsor_tier",
-        tier.id,
-        f"Moved the sponsor tier {tier.name} {'up' if offset < 0 else 'down'}",
+    return record_move(
+        tiers_of(tier.convening_id),
+        tier,
+        offset,
+        actor=actor,
+        action="sponsor_tier.move",
+        subject_type="sponsor_tier",
+        subject_id=tier.id,
+        what=f"the sponsor tier {tier.name}",
         convening_id=tier.convening_id,
-        changes={"order": [before, ", ".join(item.name for item in order)]},
+        attribute="rank",
     )
-    db.session.commit()
-    return True
 
 
 def delete_tier(tier: SponsorTier, *, actor: Actor) -> None:
@@ -214,35 +210,23 @@ def _last_position(tier_id: int) -> int:
     return last if last is not None else -1
 
 
+def _apply(sponsor: Sponsor, details: SponsorDetails) -> None:
+    """Set the details; a sponsor new to its tier goes to the tier's end."""
+    assert details.tier_id is not None  # checked before
+    if details.tier_id != sponsor.tier_id:
+        sponsor.position = _last_position(details.tier_id) + 1
+    for name in SPONSOR_FIELDS:
+        setattr(sponsor, name, getattr(details, name))
+
+
 def add_sponsor(
     convening: Convening, details: SponsorDetails, *, actor: Actor, logo: Upload | None = None
 ) -> Sponsor:
     """Add a sponsor at the end of its tier, with a logo when one is given. Commits."""
     processed = _checked(convening.id, details, logo)
-    assert details.tier_id is not None  # checked above
-    sponsor = Sponsor(
-        convening_id=convening.id,
-        name=details.name,
-        tier_id=details.tier_id,
-        url=details.url,
-        acknowledgement=details.acknowledgement,
-        position=_last_position(details.tier_id) + 1,
-    )
-    changes = {name: [None, value] for name, value in _snapshot(sponsor).items() if value}
-    if logo_change := put_image(sponsor, "logo", processed, logo, ImagePurpose.SPONSOR_LOGO):
-        changes["logo"] = logo_change
-    db.session.add(sponsor)
-    db.session.flush()
-    record(
-        actor,
-        "sponsor.create",
-        "sponsor",
-        sponsor.id,
-        f"Added the sponsor {sponsor.name}",
-        convening_id=convening.id,
-        changes=changes,
-    )
-    db.session.commit()
+    sponsor = Sponsor(convening_id=convening.id)
+    image = ImageChange("logo", ImagePurpose.SPONSOR_LOGO, processed, logo)
+    save_with_image(sponsor, lambda: _apply(sponsor, details), _snapshot, image, what="sponsor", actor=actor)
     return sponsor
 
 
@@ -259,31 +243,10 @@ def update_sponsor(
     Moved to another tier, the sponsor goes to that tier's end. False when nothing changed.
     """
     processed = _checked(sponsor.convening_id, details, logo)
-    assert details.tier_id is not None  # checked above
-    before = _snapshot(sponsor)
-    if details.tier_id != sponsor.tier_id:
-        sponsor.position = _last_position(details.tier_id) + 1
-    for name in SPONSOR_FIELDS:
-        setattr(sponsor, name, getattr(details, name))
-    changes = diff(before, _snapshot(sponsor))
-    if logo_change := put_image(
-        sponsor, "logo", processed, logo, ImagePurpose.SPONSOR_LOGO, remove=remove_logo
-    ):
-        changes["logo"] = logo_change
-    if not changes:
-        db.session.rollback()
-        return False
-    record(
-        actor,
-        "sponsor.update",
-        "sponsor",
-        sponsor.id,
-        f"Changed the sponsor {sponsor.name}: " + ", ".join(changes),
-        convening_id=sponsor.convening_id,
-        changes=changes,
+    image = ImageChange("logo", ImagePurpose.SPONSOR_LOGO, processed, logo, remove_logo)
+    return save_with_image(
+        sponsor, lambda: _apply(sponsor, details), _snapshot, image, what="sponsor", actor=actor
     )
-    db.session.commit()
-    return True
 
 
 def move_sponsor(sponsor: Sponsor, offset: int, *, actor: Actor) -> bool:
@@ -293,20 +256,18 @@ def move_sponsor(sponsor: Sponsor, offset: int, *, actor: Actor) -> bool:
             select(Sponsor).where(Sponsor.tier_id == sponsor.tier_id).order_by(Sponsor.position, Sponsor.id)
         )
     )
-    before = ", ".join(item.name for item in order)
-    if not move(order, sponsor, offset):
-        return False
-    record(
-        actor,
-        "sponsor.move",
-        "sponsor",
-        sponsor.id,
-        f"Moved the sponsor {sponsor.name} {'up' if offset < 0 else 'down'} in its tier",
+    return record_move(
+        order,
+        sponsor,
+        offset,
+        actor=actor,
+        action="sponsor.move",
+        subject_type="sponsor",
+        subject_id=sponsor.id,
+        what=f"the sponsor {sponsor.name}",
+        where=" in its tier",
         convening_id=sponsor.convening_id,
-        changes={"order": [before, ", ".join(item.name for item in order)]},
     )
-    db.session.commit()
-    return True
 
 
 def delete_sponsor(sponsor: Sponsor, *, actor: Actor) -> None:
