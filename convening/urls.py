@@ -32,9 +32,13 @@ class SecretConverter(BaseConverter):
     regex = r"[A-Za-z0-9_-]{20,64}"
 
 
+# The largest id a 32-bit integer column holds: larger ones name no row and must not reach the database.
+MAX_ROW_ID = 2**31 - 1
+
+
 class RowIdConverter(IntegerConverter):
     """`<int:...>` in every route: ids beyond a 32-bit integer are a 404, not a database overflow."""
 
     def __init__(self, map: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, **kwargs)

@@ -23,11 +23,11 @@ from convening.program.grid import Card, Grid, quoted
 from convening.program.grid_data import load_grid
 from convening.program.models import ProgramSession
 from convening.program.services import day_name, place_session
+from convening.urls import MAX_ROW_ID
 
 bp = Blueprint("program_grid", __name__, url_prefix="/staff/c/<slug:slug>/program/grid")
 
 PROGRAM_ENDPOINT = "program_console.index"
-MAX_ROW_ID = 2**31 - 1  # as the <int:...> URL converter bounds ids
 
 
 def _convening(slug: str) -> Convening:

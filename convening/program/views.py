@@ -28,13 +28,12 @@ from convening.program.ics import agenda_calendar
 from convening.program.models import ProgramSession, Track
 from convening.program.schedule_json import agenda_schedule
 from convening.sqltypes import utcnow
-from convening.urls import external_url
+from convening.urls import MAX_ROW_ID, external_url
 
 bp = Blueprint("program", __name__)
 
 # Calendar apps and schedule readers poll; five minutes keeps an edit visible soon without a query per poll.
 EXPORT_CACHE = "public, max-age=300"
-LARGEST_ID = 2**31 - 1
 
 Addresser = Callable[[ProgramSession], str]
 
@@ -55,7 +54,7 @@ def _track_filter(convening: Convening, asked: str) -> tuple[Track | None, bool]
     """The track `?track=` names, and whether the filter was ignored because the program has no such track."""
     if not asked:
         return None, False
-    track_id = int(asked) if asked.isdigit() and int(asked) <= LARGEST_ID else None
+    track_id = int(asked) if asked.isdigit() and int(asked) <= MAX_ROW_ID else None
     track = load_track(convening, track_id) if track_id is not None else None
     return track, track is None
 

@@ -49,6 +49,7 @@ from convening.registration.services import (
 )
 from convening.sqltypes import utcnow
 from convening.text import clean_line
+from convening.urls import MAX_ROW_ID
 
 Progress = Callable[..., None]  # progress(done, total, message, force=False), as jobs.Progress
 LISTED_ROWS = 2_000  # rows with problems kept for the preview; the counts stay exact beyond
@@ -545,7 +546,7 @@ def discard_import(upload: RegistrationImport, *, actor: Actor) -> None:
 
 def import_in(convening_id: int, import_id: int) -> RegistrationImport | None:
     """The import with this id if it belongs to the convening, without its text (the report is enough)."""
-    if not 0 < import_id < 2**31:
+    if not 0 < import_id <= MAX_ROW_ID:
         return None
     upload = db.session.get(RegistrationImport, import_id, options=[defer(RegistrationImport.content)])
     return upload if upload is not None and upload.convening_id == convening_id else None

@@ -36,7 +36,7 @@ from convening.registration.models import (
 )
 from convening.sqltypes import utcnow
 from convening.text import search_key
-from convening.urls import external_url
+from convening.urls import MAX_ROW_ID, external_url
 
 
 class DuplicateRegistration(Exception):
@@ -696,7 +696,7 @@ def registration_page(
 
 def registration_in(convening_id: int, registration_id: int) -> Registration | None:
     """The registration with this id if it belongs to the convening; ids beyond any stored are None."""
-    if not 0 < registration_id < 2**31:
+    if not 0 < registration_id <= MAX_ROW_ID:
         return None
     registration = db.session.get(Registration, registration_id)
     return registration if registration is not None and registration.convening_id == convening_id else None
