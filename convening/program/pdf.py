@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from convening.convenings.models import Convening
 from convening.convenings.services import sponsor_tiers
+from convening.extensions import db
 from convening.images.models import StoredImage
 from convening.program.agenda import Agenda, AgendaSlot, load_agenda
 from convening.program.models import ProgramSession, Speaker, SpeakerRole
@@ -66,6 +69,11 @@ def speakers_index(agenda: Agenda) -> list[IndexEntry]:
 def agenda_html(convening: Convening, paper: str) -> str:
     """The printable agenda as one self-contained HTML document for `paper` ("letter" or "a4")."""
     agenda = load_agenda(convening)
+    tiers = sponsor_tiers(convening.id)
+    _load_image_data(
+        [speaker.photo for speaker in agenda.speakers() if speaker.photo]
+        + [sponsor.logo for tier in tiers for sponsor in tier.sponsors if sponsor.logo]
+    )
     days = [day for day in agenda.days if day.slots]
     first_slot = next((day.slots[0] for day in days), None)
     return render_template(
@@ -76,13 +84,23 @@ def agenda_html(convening: Convening, paper: str) -> str:
         published=any(True for _ in agenda.sessions()),
         zone_name=first_slot.starts.tzname() if first_slot else "",
         speakers=speakers_index(agenda),
-        tiers=sponsor_tiers(convening.id),
+        tiers=tiers,
         page_size=PAPER_SIZES[paper],
         data_uri=data_uri,
         track_color=track_color,
         long_day=long_day,
         short_day=short_day,
     )
+
+
+def _load_image_data(images: list[StoredImage]) -> None:
+    """Fill in the deferred bytes of every image the PDF embeds with one query, not one per image."""
+    if images:
+        db.session.scalars(
+            select(StoredImage)
+            .where(StoredImage.id.in_({image.id for image in images}))
+            .options(undefer(StoredImage.data))
+        ).all()
 
 
 def render_pdf(html: str) -> bytes:
