@@ -257,6 +257,47 @@ def _deleted(values: dict[str, Any]) -> dict[str, list[Any]]:
     return {name: [value, None] for name, value in values.items() if value not in (None, "")}
 
 
+def _delete_leaving_sessions(
+    convening: Convening,
+    row: Room | Track | TimeSlot,
+    sessions: list[ProgramSession],
+    *,
+    attribute: str,
+    was: str,
+    lost: Callable[[ProgramSession], str],
+    summary: str,
+    values: dict[str, Any],
+    actor: Actor,
+) -> list[ProgramSession]:
+    """Delete a room, track or slot whose sessions stay in the program without it. Commits; returns them.
+
+    Each session's history says what it lost (`lost`), so nobody wonders later why it has no room.
+    """
+    for session in sessions:
+        setattr(session, attribute, None)
+        record(
+            actor,
+            "session.update",
+            "session",
+            session.id,
+            lost(session),
+            convening_id=convening.id,
+            changes={attribute: [was, None]},
+        )
+    record(
+        actor,
+        f"{attribute}.delete",
+        attribute,  # the sessions' attribute is named as the row's audit subject: room, track, time_slot
+        row.id,
+        summary,
+        convening_id=convening.id,
+        changes=_deleted(values),
+    )
+    db.session.delete(row)
+    db.session.commit()
+    return sessions
+
+
 def _sessions_where(*conditions: Any) -> list[ProgramSession]:
     return list(db.session.scalars(select(ProgramSession).where(*conditions).order_by(ProgramSession.title)))
 
@@ -322,30 +363,17 @@ def delete_room(convening: Convening, room: Room, *, actor: Actor) -> list[Progr
 
     Returns those sessions, so the page can say which ones need a new room.
     """
-    sessions = sessions_in_room(room)
-    for session in sessions:
-        session.room = None
-        record(
-            actor,
-            "session.update",
-            "session",
-            session.id,
-            f"“{session.title}” lost its room: {room.name} was deleted",
-            convening_id=convening.id,
-            changes={"room": [room.name, None]},
-        )
-    record(
-        actor,
-        "room.delete",
-        "room",
-        room.id,
-        f"Deleted the room {room.name}",
-        convening_id=convening.id,
-        changes=_deleted(snapshot(room, ROOM_FIELDS)),
+    return _delete_leaving_sessions(
+        convening,
+        room,
+        sessions_in_room(room),
+        attribute="room",
+        was=room.name,
+        lost=lambda session: f"“{session.title}” lost its room: {room.name} was deleted",
+        summary=f"Deleted the room {room.name}",
+        values=snapshot(room, ROOM_FIELDS),
+        actor=actor,
     )
-    db.session.delete(room)
-    db.session.commit()
-    return sessions
 
 
 # --- tracks -------------------------------------------------------------------------------------------------
@@ -406,30 +434,17 @@ def sessions_in_track(track: Track) -> list[ProgramSession]:
 
 def delete_track(convening: Convening, track: Track, *, actor: Actor) -> list[ProgramSession]:
     """Delete a track; its sessions stay in the program without a track. Commits; returns them."""
-    sessions = sessions_in_track(track)
-    for session in sessions:
-        session.track = None
-        record(
-            actor,
-            "session.update",
-            "session",
-            session.id,
-            f"“{session.title}” left the track {track.name}, which was deleted",
-            convening_id=convening.id,
-            changes={"track": [track.name, None]},
-        )
-    record(
-        actor,
-        "track.delete",
-        "track",
-        track.id,
-        f"Deleted the track {track.name}",
-        convening_id=convening.id,
-        changes=_deleted(snapshot(track, TRACK_FIELDS)),
+    return _delete_leaving_sessions(
+        convening,
+        track,
+        sessions_in_track(track),
+        attribute="track",
+        was=track.name,
+        lost=lambda session: f"“{session.title}” left the track {track.name}, which was deleted",
+        summary=f"Deleted the track {track.name}",
+        values=snapshot(track, TRACK_FIELDS),
+        actor=actor,
     )
-    db.session.delete(track)
-    db.session.commit()
-    return sessions
 
 
 # --- time slots ---------------------------------------------------------------------------------------------
@@ -554,30 +569,17 @@ def sessions_in_slot(slot: TimeSlot) -> list[ProgramSession]:
 def delete_slot(convening: Convening, slot: TimeSlot, *, actor: Actor) -> list[ProgramSession]:
     """Delete a slot; its sessions become unscheduled (they keep their room). Commits; returns them."""
     when = slot_times(convening, slot)
-    sessions = sessions_in_slot(slot)
-    for session in sessions:
-        session.time_slot = None
-        record(
-            actor,
-            "session.update",
-            "session",
-            session.id,
-            f"“{session.title}” is unscheduled: its time slot was deleted",
-            convening_id=convening.id,
-            changes={"time_slot": [when, None]},
-        )
-    record(
-        actor,
-        "time_slot.delete",
-        "time_slot",
-        slot.id,
-        f"Deleted the time slot {slot_title(slot)}, {when}",
-        convening_id=convening.id,
-        changes=_deleted(_slot_words(convening, slot)),
+    return _delete_leaving_sessions(
+        convening,
+        slot,
+        sessions_in_slot(slot),
+        attribute="time_slot",
+        was=when,
+        lost=lambda session: f"“{session.title}” is unscheduled: its time slot was deleted",
+        summary=f"Deleted the time slot {slot_title(slot)}, {when}",
+        values=_slot_words(convening, slot),
+        actor=actor,
     )
-    db.session.delete(slot)
-    db.session.commit()
-    return sessions
 
 
 # --- sessions -----------------------------------------------------------------------------------------------
