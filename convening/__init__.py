@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from convening.accounts import access  # noqa: F401 - registers the Flask-Login user loader
     from convening.accounts.console import bp as staff_users_bp
     from convening.accounts.views import bp as accounts_bp
+    from convening.badges.console import bp as badges_console_bp
     from convening.convenings.console import bp as convening_settings_bp
     from convening.convenings.views import bp as convenings_bp
     from convening.images.views import bp as images_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         program_grid_bp,
         speakers_console_bp,
         sponsors_console_bp,
+        badges_console_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -157,13 +159,22 @@ def _register_errors(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from convening.accounts.cli import users_cli
+    from convening.badges.cli import badges_cli
     from convening.convenings.cli import convening_cli
     from convening.demo.cli import demo_command
     from convening.jobs.cli import worker_command
     from convening.mail.cli import mail_cli
     from convening.registration.cli import registrations_cli
 
-    for command in (demo_command, mail_cli, worker_command, users_cli, registrations_cli, convening_cli):
+    for command in (
+        demo_command,
+        mail_cli,
+        worker_command,
+        users_cli,
+        registrations_cli,
+        convening_cli,
+        badges_cli,
+    ):
         app.cli.add_command(command)
 
 

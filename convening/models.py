@@ -2,6 +2,7 @@
 
 from convening.accounts.models import StaffUser
 from convening.audit.models import AuditEntry
+from convening.badges.models import BadgeBatch, BadgePrint
 from convening.convenings.models import Convening
 from convening.images.models import StoredImage
 from convening.jobs.models import Job
@@ -12,6 +13,8 @@ from convening.sponsors.models import Sponsor, SponsorTier
 
 __all__ = [
     "AuditEntry",
+    "BadgeBatch",
+    "BadgePrint",
     "Convening",
     "Job",
     "OutboxMessage",

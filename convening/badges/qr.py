@@ -16,3 +16,8 @@ def qr_png(payload: str, *, box_size: int = 8, border: int = 4) -> bytes:
     buffer = io.BytesIO()
     code.make_image().save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def badge_qr_png(token: str) -> bytes:
+    """The code printed on badges: one pixel per module (drawn pixelated at any size), kept with the token."""
+    return qr_png(token, box_size=1)

@@ -39,6 +39,10 @@ class Convening(db.Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     state: Mapped[str] = mapped_column(String(100), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # Printed on the back of every badge.
+    wifi_network: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    wifi_password: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    emergency_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # None means no overall limit; ticket types may still have their own.

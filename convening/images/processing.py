@@ -8,6 +8,7 @@ sanitized: it is a document that can carry scripts and remote references, and a 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import warnings
@@ -112,3 +113,8 @@ def _reencode(image: Image.Image, rules: ImageRules) -> ProcessedImage:
         image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
         content_type = "image/jpeg"
     return ProcessedImage(out.getvalue(), content_type, image.width, image.height)
+
+
+def data_uri(data: bytes, content_type: str) -> str:
+    """The image inline, so a PDF needs no request to our own server or anyone else's."""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -8,7 +8,6 @@ reads a file or the network, whatever a stored text says.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import threading
@@ -26,6 +25,7 @@ from convening.convenings.models import Convening
 from convening.convenings.services import sponsor_tiers
 from convening.extensions import db
 from convening.images.models import StoredImage
+from convening.images.processing import data_uri
 from convening.program.agenda import Agenda, AgendaSlot, load_agenda
 from convening.program.models import ProgramSession, Speaker, SpeakerRole
 
@@ -86,7 +86,7 @@ def agenda_html(convening: Convening, paper: str) -> str:
         speakers=speakers_index(agenda),
         tiers=tiers,
         page_size=PAPER_SIZES[paper],
-        data_uri=data_uri,
+        data_uri=image_data_uri,
         track_color=track_color,
         long_day=long_day,
         short_day=short_day,
@@ -134,9 +134,8 @@ def agenda_pdf(convening: Convening, paper: str) -> PrintedAgenda:
 # --- template helpers -----------------------------------------------------------------------------------
 
 
-def data_uri(image: StoredImage) -> str:
-    """The image inline, so the PDF needs no request to our own server or anyone else's."""
-    return f"data:{image.content_type};base64,{base64.b64encode(image.data).decode('ascii')}"
+def image_data_uri(image: StoredImage) -> str:
+    return data_uri(image.data, image.content_type)
 
 
 def track_color(color: str) -> str:

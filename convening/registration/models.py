@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from convening.badges.models import BadgeRole
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.sqltypes import UTCDateTime, enum_type, utcnow
@@ -91,6 +93,12 @@ class TicketType(db.Model):
     # A ticket type with an access code is hidden until the code is entered.
     access_code: Mapped[str | None] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The ribbon on its holders' badges: a "Press" or "Sponsor" ticket prints that role.
+    badge_role: Mapped[BadgeRole] = mapped_column(
+        enum_type(BadgeRole, "badge_role"),
+        default=BadgeRole.ATTENDEE,
+        server_default=BadgeRole.ATTENDEE.value,
+    )
 
     convening: Mapped[Convening] = relationship(back_populates="ticket_types")
 
@@ -162,6 +170,10 @@ class Registration(db.Model):
     manage_secret: Mapped[str] = mapped_column(String(64), unique=True)
     # Opaque token printed in the QR code (badges.tokens); kept across edits.
     badge_token: Mapped[str] = mapped_column(String(40), unique=True)
+    # The token's QR code as a PNG with one pixel per module, made with the token: batches never redraw it.
+    badge_qr: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Set by staff to override the role the badge would get from the ticket type or the program.
+    badge_role: Mapped[BadgeRole | None] = mapped_column(enum_type(BadgeRole, "registration_badge_role"))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from convening.audit.services import ATTENDEE, WAITING_LIST, Actor, diff, record, snapshot
+from convening.badges.qr import badge_qr_png
 from convening.badges.tokens import new_token
 from convening.convenings.models import Convening
 from convening.extensions import db
@@ -336,6 +337,7 @@ def add_registrations(
     for (ticket_type, details), status in zip(people, statuses, strict=True):
         if ticket_type.convening_id != convening.id:
             raise ValueError("ticket type of another convening")
+        token = new_token()
         registration = Registration(
             convening=convening,
             ticket_type=ticket_type,
@@ -343,7 +345,8 @@ def add_registrations(
             price_cents=ticket_type.price_cents,
             currency=ticket_type.currency,
             manage_secret=secrets.token_urlsafe(32),
-            badge_token=new_token(),
+            badge_token=token,
+            badge_qr=badge_qr_png(token),
             created_at=now,
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         )

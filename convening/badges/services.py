@@ -1,0 +1,460 @@
+"""Badges from registrations: who gets which ribbon and schedule, print runs as jobs, and the print log.
+
+Only confirmed registrations are printed. Everyone a batch leaves out (waiting, unpaid, cancelled) is
+counted in its report, and everyone printed without a readable name is listed there, so no badge goes
+missing without staff being told.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import selectinload, undefer
+
+from convening.audit.services import Actor, record
+from convening.badges.layouts import LAYOUTS
+from convening.badges.models import BadgeBatch, BadgePrint, BadgeRole, BatchStatus
+from convening.badges.qr import badge_qr_png
+from convening.badges.render import Badge, ScheduleLine, Sheet, SponsorMark, render_pdf
+from convening.convenings.models import Convening
+from convening.convenings.services import sponsor_tiers
+from convening.extensions import db
+from convening.formatting import clock
+from convening.images.models import StoredImage
+from convening.images.processing import data_uri
+from convening.jobs import Progress, start
+from convening.problems import Refused
+from convening.program.agenda import load_agenda
+from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, Speaker
+from convening.registration.models import Registration, RegistrationStatus, TicketType
+from convening.sqltypes import utcnow
+from convening.text import clean_line, search_key
+
+SINGLE_LAYOUT = "badge-4x3"
+# Lines of schedule a back holds, by badge shape; the last one says what did not fit.
+SCHEDULE_LINES = {False: 10, True: 20}
+SPONSOR_MARKS = 4
+
+
+# --- names -----------------------------------------------------------------------------------------------
+
+# Emoji and the marks that join or colour them: no print font draws them, so they would print as boxes.
+_EMOJI_JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+
+
+def _is_emoji_part(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "So"
+        or char in _EMOJI_JOINERS
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tag characters of flag sequences
+    )
+
+
+def printable_name(text: str) -> str:
+    """`text` without emoji, or "" when nothing readable (no letter or digit) is left."""
+    kept = clean_line("".join(char for char in text if not _is_emoji_part(char)))
+    return kept if any(char.isalnum() for char in kept) else ""
+
+
+def name_on_badge(registration: Registration) -> str:
+    """The badge name as printable; the full name when the badge name has nothing readable."""
+    return printable_name(registration.badge_name) or printable_name(registration.full_name)
+
+
+# --- roles and schedules ---------------------------------------------------------------------------------
+
+
+def _speaker_emails(convening_id: int) -> set[str]:
+    emails = db.session.scalars(
+        select(func.lower(Speaker.email)).where(Speaker.convening_id == convening_id, Speaker.email != "")
+    )
+    return set(emails)
+
+
+def role_of(registration: Registration, speaker_emails: set[str]) -> BadgeRole:
+    """Staff's choice first, then the program (a speaker's email), then the ticket type."""
+    if registration.badge_role is not None:
+        return registration.badge_role
+    if registration.email.lower() in speaker_emails:
+        return BadgeRole.SPEAKER
+    return registration.ticket_type.badge_role
+
+
+def _line(convening: Convening, session: ProgramSession) -> ScheduleLine:
+    slot = session.time_slot
+    starts = convening.local(slot.starts_at)
+    return ScheduleLine(
+        f"{starts:%a} {clock(starts)}", session.title, session.room.name if session.room else ""
+    )
+
+
+def _fit(lines: list[ScheduleLine], budget: int) -> tuple[ScheduleLine, ...]:
+    if len(lines) <= budget:
+        return tuple(lines)
+    more = len(lines) - budget + 1
+    return (*lines[: budget - 1], ScheduleLine("", f"and {more} more in the full agenda"))
+
+
+def general_schedule(convening: Convening) -> list[ScheduleLine]:
+    """What everyone shares: keynotes and plenaries in time order."""
+    shared = (SessionKind.KEYNOTE, SessionKind.PLENARY)
+    agenda = load_agenda(convening)
+    return [_line(convening, session) for _, session in agenda.sessions() if session.kind in shared]
+
+
+def personal_schedules(convening: Convening, emails: set[str]) -> dict[str, list[ScheduleLine]]:
+    """Each person's own sessions by email: those they speak at (workshop seats join them later)."""
+    links = db.session.scalars(
+        select(SessionSpeaker)
+        .join(SessionSpeaker.speaker)
+        .join(SessionSpeaker.session)
+        .where(
+            Speaker.convening_id == convening.id,
+            func.lower(Speaker.email).in_(emails),
+            ProgramSession.time_slot_id.is_not(None),
+        )
+        .options(
+            selectinload(SessionSpeaker.speaker),
+            selectinload(SessionSpeaker.session).selectinload(ProgramSession.time_slot),
+            selectinload(SessionSpeaker.session).selectinload(ProgramSession.room),
+        )
+    ).all()
+    schedules: dict[str, list[tuple[Any, ScheduleLine]]] = {}
+    for link in links:
+        session = link.session
+        schedules.setdefault(link.speaker.email.lower(), []).append(
+            (session.time_slot.starts_at, _line(convening, session))
+        )
+    return {
+        email: [line for _, line in sorted(lines, key=lambda pair: pair[0])]
+        for email, lines in schedules.items()
+    }
+
+
+# --- badges ----------------------------------------------------------------------------------------------
+
+
+def ensure_qr_codes(registrations: Sequence[Registration]) -> None:
+    """Draw and keep the QR code of any registration made before codes were kept with the token. Commits."""
+    missing = [registration for registration in registrations if registration.badge_qr is None]
+    for registration in missing:
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id)
+            .values(badge_qr=badge_qr_png(registration.badge_token))
+        )
+    if missing:
+        db.session.commit()
+
+
+def badges_for(
+    convening: Convening, registrations: Sequence[Registration], *, portrait: bool = False
+) -> list[Badge]:
+    """The badges of these registrations, in their order. Loads roles and schedules in a few queries."""
+    ensure_qr_codes(registrations)
+    speakers = _speaker_emails(convening.id)
+    emails = {registration.email.lower() for registration in registrations} & speakers
+    personal = personal_schedules(convening, emails) if emails else {}
+    budget = SCHEDULE_LINES[portrait]
+    general = _fit(general_schedule(convening), budget)
+    badges = []
+    for registration in registrations:
+        role = role_of(registration, speakers)
+        own = personal.get(registration.email.lower())
+        badges.append(
+            Badge(
+                token=registration.badge_token,
+                qr_png=registration.badge_qr or badge_qr_png(registration.badge_token),
+                name=name_on_badge(registration),
+                role=role.value,
+                role_label=role.label,
+                pronouns=registration.pronouns,
+                title=registration.title,
+                organization=registration.organization,
+                place=", ".join(part for part in (registration.city, registration.state) if part),
+                schedule=_fit(own, budget) if own else general,
+                schedule_is_personal=bool(own),
+            )
+        )
+    return badges
+
+
+def sheet_for(convening: Convening, *, agenda_url: str, crop_marks: bool = False) -> Sheet:
+    """The lines every badge of the convening shares, and its most prominent sponsors, with logos."""
+    tiers = sponsor_tiers(convening.id)
+    sponsors = tiers[0].sponsors[:SPONSOR_MARKS] if tiers else []
+    logo_ids = [sponsor.logo_id for sponsor in sponsors if sponsor.logo_id]
+    images = db.session.scalars(
+        select(StoredImage).where(StoredImage.id.in_(logo_ids)).options(undefer(StoredImage.data))
+    )
+    logos = {image.id: data_uri(image.data, image.content_type) for image in images} if logo_ids else {}
+    return Sheet(
+        convening_name=convening.name,
+        wifi_network=convening.wifi_network,
+        wifi_password=convening.wifi_password,
+        emergency=convening.emergency_contact,
+        agenda_url=agenda_url.removeprefix("https://").removeprefix("http://"),
+        sponsors=tuple(SponsorMark(sponsor.name, logos.get(sponsor.logo_id)) for sponsor in sponsors),
+        sponsor_heading=f"Thanks to our {tiers[0].name} sponsors" if tiers else "",
+        crop_marks=crop_marks,
+    )
+
+
+# --- choosing who is printed ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Who a print run is for; every filter narrows it."""
+
+    role: BadgeRole | None = None
+    ticket_type_id: int | None = None
+    unprinted: bool = False
+    registration_ids: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["role"] = self.role.value if self.role else None
+        values["registration_ids"] = list(self.registration_ids)
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Selection:
+        return cls(
+            role=BadgeRole(values["role"]) if values.get("role") else None,
+            ticket_type_id=values.get("ticket_type_id"),
+            unprinted=bool(values.get("unprinted")),
+            registration_ids=tuple(values.get("registration_ids") or ()),
+        )
+
+    def describe(self, ticket_type: TicketType | None = None) -> str:
+        parts = []
+        if self.registration_ids:
+            count = len(self.registration_ids)
+            parts.append(f"{count} chosen {'person' if count == 1 else 'people'}")
+        parts.append(f"{self.role.label} badges" if self.role else "All badges")
+        if ticket_type is not None:
+            parts.append(f"ticket {ticket_type.name}")
+        if self.unprinted:
+            parts.append("not printed yet")
+        return ", ".join(parts)
+
+
+@dataclass
+class Chosen:
+    registrations: list[Registration]
+    # Matching registrations left out, by status label: "On the waiting list": 3.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _sort_key(registration: Registration) -> tuple[str, str, int]:
+    """Alphabetical by family name, as the pick-up tables at the door are laid out."""
+    return (search_key(registration.family_name), search_key(registration.first_name), registration.id)
+
+
+def choose(convening: Convening, selection: Selection) -> Chosen:
+    query = (
+        select(Registration)
+        .where(Registration.convening_id == convening.id)
+        .options(selectinload(Registration.ticket_type), undefer(Registration.badge_qr))
+    )
+    if selection.ticket_type_id is not None:
+        query = query.where(Registration.ticket_type_id == selection.ticket_type_id)
+    if selection.registration_ids:
+        query = query.where(Registration.id.in_(selection.registration_ids))
+    else:
+        query = query.where(Registration.status != RegistrationStatus.CANCELLED)
+    if selection.unprinted:
+        query = query.where(~exists().where(BadgePrint.registration_id == Registration.id))
+    found = db.session.scalars(query).all()
+    if selection.role is not None:
+        speakers = _speaker_emails(convening.id)
+        found = [registration for registration in found if role_of(registration, speakers) == selection.role]
+    chosen = Chosen([])
+    for registration in found:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            chosen.registrations.append(registration)
+        else:
+            label = registration.status.label
+            chosen.skipped[label] = chosen.skipped.get(label, 0) + 1
+    chosen.registrations.sort(key=_sort_key)
+    return chosen
+
+
+# --- print runs -------------------------------------------------------------------------------------------
+
+
+def check_layout(layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise Refused({"layout": f"Choose a layout: {', '.join(LAYOUTS)}."})
+
+
+def _nobody_message(chosen: Chosen) -> str:
+    if chosen.skipped:
+        left_out = ", ".join(f"{count} {label.lower()}" for label, count in chosen.skipped.items())
+        return f"No confirmed registration matches; left out: {left_out}. Only confirmed people get badges."
+    return "No confirmed registration matches these choices. Widen them, or print all badges."
+
+
+def start_batch(
+    convening: Convening,
+    selection: Selection,
+    *,
+    layout: str,
+    crop_marks: bool,
+    agenda_url: str,
+    actor: Actor,
+) -> BadgeBatch:
+    """Check the choices, record the batch and render it as a job. Commits; Refused when nobody matches."""
+    check_layout(layout)
+    ticket_type = None
+    if selection.ticket_type_id is not None:
+        ticket_type = db.session.get(TicketType, selection.ticket_type_id)
+        if ticket_type is None or ticket_type.convening_id != convening.id:
+            raise Refused({"ticket_type": "Choose a ticket type of this convening."})
+    chosen = choose(convening, selection)
+    if not chosen.registrations:
+        raise Refused({"selection": _nobody_message(chosen)})
+    batch = BadgeBatch(
+        convening_id=convening.id,
+        layout=layout,
+        crop_marks=crop_marks,
+        selection=selection.as_dict(),
+        description=selection.describe(ticket_type),
+        badge_count=len(chosen.registrations),
+        created_by_id=actor.staff_id,
+        created_by_label=actor.label[:300],
+    )
+    db.session.add(batch)
+    db.session.flush()
+    record(
+        actor,
+        "badges.print",
+        "badge_batch",
+        batch.id,
+        f"Printed badges: {batch.description} ({batch.badge_count}, {LAYOUTS[layout].label})",
+        convening_id=convening.id,
+    )
+    db.session.commit()
+    job = start(
+        "badges",
+        render_batch,
+        batch.id,
+        agenda_url,
+        convening_id=convening.id,
+        created_by_id=actor.staff_id,
+    )
+    batch.job_id = job.id
+    db.session.commit()
+    return batch
+
+
+def render_batch(
+    batch_id: int, agenda_url: str, *, progress: Progress | Callable[..., None]
+) -> dict[str, Any]:
+    """The job: draw the batch's badges, keep the PDF and log each badge as printed."""
+    batch = db.session.get(BadgeBatch, batch_id)
+    convening = db.session.get(Convening, batch.convening_id)
+    try:
+        progress(0, batch.badge_count, "Gathering names, roles and schedules", force=True)
+        chosen = choose(convening, Selection.from_dict(batch.selection))
+        layout = LAYOUTS[batch.layout]
+        badges = badges_for(convening, chosen.registrations, portrait=layout.portrait)
+        sheet = sheet_for(convening, agenda_url=agenda_url, crop_marks=batch.crop_marks)
+        db.session.commit()  # nothing open while workers draw: progress writes on its own connection
+        total = len(badges)
+
+        def drawn(done: int, _total: int) -> None:
+            progress(done, total, f"Drawn {done} of {total} badges")
+
+        pdf = render_pdf(badges, batch.layout, sheet, progress=drawn) if badges else b""
+    except Exception:
+        db.session.rollback()
+        db.session.execute(
+            update(BadgeBatch)
+            .where(BadgeBatch.id == batch_id)
+            .values(status=BatchStatus.FAILED, finished_at=utcnow())
+        )
+        db.session.commit()
+        raise
+    now = utcnow()
+    batch.pdf, batch.pdf_size, batch.badge_count = pdf, len(pdf), len(badges)
+    batch.status, batch.finished_at = BatchStatus.READY, now
+    batch.report = {
+        "skipped": chosen.skipped,
+        "unnamed": [
+            registration.id
+            for registration, badge in zip(chosen.registrations, badges, strict=True)
+            if not badge.name
+        ],
+    }
+    db.session.add_all(
+        BadgePrint(
+            registration_id=registration.id,
+            batch_id=batch.id,
+            badge_name=registration.badge_name,
+            printed_at=now,
+        )
+        for registration in chosen.registrations
+    )
+    db.session.commit()
+    slug = convening.slug
+    return {"next": ["badges_console.batch", {"slug": slug, "batch_id": batch.id}], "count": len(badges)}
+
+
+def single_badge_pdf(
+    convening: Convening, registration: Registration, *, agenda_url: str, layout: str = SINGLE_LAYOUT
+) -> bytes:
+    """One person's badge, drawn in this process: a lost badge at the desk, or the attendee's own copy."""
+    check_layout(layout)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        status = registration.status.label.lower()
+        raise Refused({"registration": f"Only confirmed registrations get badges; this one is {status}."})
+    badges = badges_for(convening, [registration], portrait=LAYOUTS[layout].portrait)
+    return render_pdf(badges, layout, sheet_for(convening, agenda_url=agenda_url))
+
+
+def reprint(
+    convening: Convening, registration: Registration, *, agenda_url: str, layout: str, actor: Actor
+) -> bytes:
+    """A replacement badge at the desk: drawn at once, logged as printed. Commits."""
+    pdf = single_badge_pdf(convening, registration, agenda_url=agenda_url, layout=layout)
+    db.session.add(BadgePrint(registration_id=registration.id, badge_name=registration.badge_name))
+    record(
+        actor,
+        "badges.reprint",
+        "registration",
+        registration.id,
+        f"Printed a badge for {registration.full_name}",
+        convening_id=convening.id,
+    )
+    db.session.commit()
+    return pdf
+
+
+def print_counts(convening_id: int) -> dict[str, int]:
+    """Confirmed badges, printed at least once, and printed before their name last changed."""
+    confirmed = (Registration.convening_id == convening_id) & (
+        Registration.status == RegistrationStatus.CONFIRMED
+    )
+    printed = exists().where(BadgePrint.registration_id == Registration.id)
+    latest = (
+        select(BadgePrint.badge_name)
+        .where(BadgePrint.registration_id == Registration.id)
+        .order_by(BadgePrint.printed_at.desc(), BadgePrint.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    total = db.session.scalar(select(func.count()).where(confirmed)) or 0
+    done = db.session.scalar(select(func.count()).where(confirmed, printed)) or 0
+    stale = (
+        db.session.scalar(select(func.count()).where(confirmed, printed, latest != Registration.badge_name))
+        or 0
+    )
+    return {"confirmed": total, "printed": done, "unprinted": total - done, "name_changed": stale}
