@@ -10,15 +10,15 @@ DEV    := CONVENING_ENV=$${CONVENING_ENV:-development} PUBLIC_URL=$${PUBLIC_URL:
 
 .PHONY: run test lint format bench install clean
 
-run: $(VENV)/.installed
+# Fonts for names in every script (Latin with Vietnamese, Arabic, CJK...) on screen and in print.
+FONTS  := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
+
+run: $(VENV)/.installed $(FONTS)
 	$(DEV) $(BIN)/flask --app convening db upgrade
 	$(DEV) $(BIN)/flask --app convening demo --if-empty
 	@$(DEV) $(BIN)/flask --app convening users demo-admin
 	@echo "Convening is at http://$(HOST):$(PORT)/ and the staff console at http://$(HOST):$(PORT)/staff/  (stop with Ctrl+C)"
 	$(DEV) $(BIN)/flask --app convening run --host $(HOST) --port $(PORT) --with-threads
-
-# Fonts for names in every script (Latin with Vietnamese, Arabic, CJK...) on screen and in print.
-FONTS  := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
 
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext $(FONTS)
 	$(BIN)/ruff check .

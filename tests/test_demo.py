@@ -15,6 +15,8 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from convening.badges.models import BadgeRole
+from convening.badges.services import Selection, badges_for, choose, role_of
 from convening.extensions import db
 from convening.images.models import ImagePurpose
 from convening.models import (
@@ -32,6 +34,7 @@ from convening.models import (
     Track,
 )
 from convening.program.models import SessionKind, SlotKind
+from convening.registration.models import RegistrationStatus
 
 
 def run_demo(app: Flask, *args: str) -> str:
@@ -268,3 +271,43 @@ def _contrast_with_white(colour: str) -> float:
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
+
+
+def test_demo_prints_confirmed_badges_of_every_role_in_every_script(app: Flask) -> None:
+    run_demo(app, "--registrations", "30")
+    with app.app_context():
+        convening = db.session.scalars(select(Convening).where(Convening.slug == "demo")).one()
+        assert convening.wifi_network == "CommonGround-Guest"
+        assert convening.wifi_password
+        assert "555-01" in convening.emergency_contact
+        tickets = {t.name: t for t in convening.ticket_types}
+        assert (tickets["Press"].badge_role, tickets["Press"].is_hidden) == (BadgeRole.PRESS, True)
+        assert (tickets["Sponsor guest"].badge_role, tickets["Sponsor guest"].is_hidden) == (
+            BadgeRole.SPONSOR,
+            True,
+        )
+
+        chosen = choose(convening, Selection()).registrations
+        assert all(person.status == RegistrationStatus.CONFIRMED for person in chosen)
+        speakers = {email.lower() for email in db.session.scalars(select(Speaker.email))}
+        by_role: dict[BadgeRole, list[Registration]] = {}
+        for person in chosen:
+            by_role.setdefault(role_of(person, speakers), []).append(person)
+        assert set(by_role) == set(BadgeRole)
+        assert all(person.ticket_type.name == "Staff and guests" for person in by_role[BadgeRole.STAFF])
+
+        # Speakers who registered get their own sessions on the back.
+        [badge, *_] = badges_for(convening, by_role[BadgeRole.SPEAKER])
+        assert badge.schedule_is_personal
+        assert badge.schedule
+
+        names = {person.badge_name for person in chosen}
+        for name in (
+            "Héctor Ramírez",
+            "Nguyễn Thị Minh Khai",
+            "李小龍",
+            "محمد عبد الله",
+            "Ελένη Αντωνίου",  # Greek
+            "Світлана Мельник",  # Cyrillic
+        ):
+            assert name in names, name

@@ -510,3 +510,64 @@ def test_the_documented_example_imports(app: Flask, tmp_path: Path) -> None:
         assert convening.starts_on == date(2028, 3, 7)
         opening = db.session.scalars(select(TimeSlot).order_by(TimeSlot.starts_at)).first()
         assert opening.starts_at == datetime(2028, 3, 7, 9, 0, tzinfo=LOS_ANGELES)
+
+
+# --- what badges print: Wi-Fi, the emergency line and each ticket's ribbon ---------------------------------
+
+
+def test_badge_settings_travel_with_the_convening(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        load_demo(0)
+    path = tmp_path / "demo.yaml"
+    assert cli(app, "export", "demo", "--out", path).exit_code == 0
+    exported = transfer.load(path.read_bytes(), "yaml")
+    assert exported["convening"]["wifi_network"] == "CommonGround-Guest"
+    roles = {ticket["name"]: ticket["badge_role"] for ticket in exported["ticket_types"]}
+    assert roles["Press"] == "press"
+    assert roles["Sponsor guest"] == "sponsor"
+    assert roles["Elected official"] == "attendee"
+
+    result = cli(app, "import", path, "--slug", "demo-copy")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        old, new = (
+            db.session.scalars(select(Convening).where(Convening.slug == slug)).one()
+            for slug in ("demo", "demo-copy")
+        )
+        for name in ("wifi_network", "wifi_password", "emergency_contact"):
+            assert getattr(new, name) == getattr(old, name) != ""
+        assert [(t.name, t.badge_role) for t in new.ticket_types] == [
+            (t.name, t.badge_role) for t in old.ticket_types
+        ]
+
+
+def test_badge_settings_are_optional_and_checked(app: Flask, tmp_path: Path) -> None:
+    data = small_file()
+    data["convening"]["emergency_contact"] = "Seguridad\x07 del centro"
+    data["convening"]["wifi_network"] = 42
+    data["ticket_types"][0]["badge_role"] = "vip"
+    data["ticket_types"][1]["badge_role"] = ["press"]
+    output = refused(app, write(tmp_path / "f.yaml", data))
+    for expected in (
+        "convening.emergency_contact: Remove the invisible control characters",
+        "convening.wifi_network: Write this as text, not the number 42.",
+        "ticket_types[0].badge_role: “vip” is not a badge role. Use one of attendee, speaker, staff, "
+        "sponsor, press.",
+        "ticket_types[1].badge_role:",
+    ):
+        assert expected in output, expected
+
+    data = small_file()
+    data["convening"]["wifi_network"] = "Encuentro-Invitados"
+    data["ticket_types"][1]["badge_role"] = "sponsor"
+    result = cli(app, "import", write(tmp_path / "g.json", data))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        convening = db.session.scalars(select(Convening)).one()
+        assert (convening.wifi_network, convening.wifi_password, convening.emergency_contact) == (
+            "Encuentro-Invitados",
+            "",
+            "",
+        )
+        roles = {t.name: t.badge_role.value for t in convening.ticket_types}
+        assert roles == {"Delegado": "attendee", "Invitado": "sponsor"}  # no role given: attendee

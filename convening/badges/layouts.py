@@ -149,6 +149,10 @@ class NameFit:
         return f"z{round(self.size * 10)}-{self.lines}"
 
 
+# Share of a line the longest word of a name may fill by the estimate: real glyphs run up to a tenth wider.
+WORD_MARGIN = 0.9
+
+
 def char_width(char: str) -> float:
     """Advance of one character in a bold sans face, in em: a cautious estimate that never needs a font."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -161,6 +165,10 @@ def char_width(char: str) -> float:
         return 0.3
     if char in "mwMW@":
         return 0.9
+    if "\u0400" <= char <= "\u04ff":  # Cyrillic letters run about an eighth wider than Latin ones
+        return 0.76 if char.isupper() else 0.68
+    if "\u0370" <= char <= "\u03ff":  # Greek too, a little less so
+        return 0.72 if char.isupper() else 0.65
     if char.isupper() or char.isdigit():
         return 0.68
     return 0.6
@@ -175,14 +183,19 @@ def fit_name(text: str, *, width: float, largest: float, smallest: float, max_li
     """The largest size, up to `largest`, at which `text` fits `width` points on as few lines as it can.
 
     One line is kept while the name still reads large (at least two thirds of `largest`); past that it may
-    wrap, and below `smallest` it stays at `smallest` and the template clamps what still overflows.
+    wrap, between words only: no size is chosen at which its longest word would not fit a line, with a
+    margin for letters wider than estimated. Below `smallest` it stays at `smallest` and the template
+    clamps what still overflows.
     """
     em = text_width(text) or 1.0
+    longest = max((text_width(word) for word in text.split()), default=0.0)
+    ceiling = min(largest, width * WORD_MARGIN / longest) if longest else largest
     single = width / em
-    if single >= largest:
-        return NameFit(largest, 1)
+    if single >= ceiling:  # one line, as large as its longest word allows
+        size = ceiling if ceiling == largest else max(float(int(ceiling)), smallest)
+        return NameFit(size, 1 if single >= size else max_lines)
     if single >= largest * 2 / 3 or max_lines == 1 or " " not in text.strip():
         return NameFit(max(float(int(single)), smallest), 1 if single >= smallest else max_lines)
     # Wrapping loses part of a line at each break: budget 85% of the lines' total width.
     wrapped = width * max_lines * 0.85 / em
-    return NameFit(max(min(float(int(wrapped)), largest), smallest), max_lines)
+    return NameFit(max(float(int(min(wrapped, ceiling))), smallest), max_lines)

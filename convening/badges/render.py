@@ -164,11 +164,27 @@ def plan(badges: Sequence[Badge], layout: Layout) -> Plan:
     return Plan(distinct, order)
 
 
+WARM_UP_NAMES = ("Héctor Nguyễn Ελένη Дмитрий", "李小龍", "محمد")
+
+
+def warm_up() -> None:
+    """Draw a throwaway badge in every script, so fonts are found and loaded before the first real one."""
+    from convening.badges.qr import badge_qr_png
+
+    qr = badge_qr_png("C1")
+    badges = [Badge("C1", qr, name, "attendee", "Attendee") for name in WARM_UP_NAMES]
+    render_pages(plan(badges, LAYOUTS["avery-5392"]).distinct, "avery-5392", Sheet("Warm-up"))
+
+
 @cache
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """Workers forked from a clean server process that has WeasyPrint loaded, never from a threaded app."""
+    """Workers forked from a clean server process, never from a threaded app.
+
+    The server has already imported WeasyPrint and drawn a badge (convening.badges.warm), so every worker
+    starts with its fonts loaded.
+    """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["convening.badges.render", "weasyprint"])
+    context.set_forkserver_preload(["convening.badges.warm"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -194,18 +210,17 @@ def render_pdf(
             if progress:
                 progress(len(badges), len(badges))
             return data
-        rendered = [data]
+        drawn_pages = PdfReader(io.BytesIO(data)).pages
     else:
         workers = workers or min(os.cpu_count() or 1, len(blocks))
         results = _pool(workers).map(render_pages, blocks, [layout_name] * len(blocks), [sheet] * len(blocks))
-        rendered = []
+        drawn_pages = []
         done = 0
         for block_pages, data in zip(blocks, results, strict=True):
-            rendered.append(data)
+            drawn_pages.extend(PdfReader(io.BytesIO(data)).pages)
             done += sum(len(page.badges) for page in block_pages if page.side == "front")
             if progress:
                 progress(done, len(badges))
-    drawn_pages = [page for data in rendered for page in PdfReader(io.BytesIO(data)).pages]
     writer = PdfWriter()
     for index in document.order:
         writer.add_page(drawn_pages[index])

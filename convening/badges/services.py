@@ -216,6 +216,8 @@ class Selection:
     role: BadgeRole | None = None
     ticket_type_id: int | None = None
     unprinted: bool = False
+    # Printed before, with a badge name changed since: the badges people would wear with an old name.
+    renamed: bool = False
     registration_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -230,6 +232,7 @@ class Selection:
             role=BadgeRole(values["role"]) if values.get("role") else None,
             ticket_type_id=values.get("ticket_type_id"),
             unprinted=bool(values.get("unprinted")),
+            renamed=bool(values.get("renamed")),
             registration_ids=tuple(values.get("registration_ids") or ()),
         )
 
@@ -243,6 +246,8 @@ class Selection:
             parts.append(f"ticket {ticket_type.name}")
         if self.unprinted:
             parts.append("not printed yet")
+        if self.renamed:
+            parts.append("name changed since printed")
         return ", ".join(parts)
 
 
@@ -258,6 +263,21 @@ def _sort_key(registration: Registration) -> tuple[str, str, int]:
     return (search_key(registration.family_name), search_key(registration.first_name), registration.id)
 
 
+def _last_printed_name() -> Any:
+    """The badge name on the registration's latest printed badge, as a correlated subquery."""
+    return (
+        select(BadgePrint.badge_name)
+        .where(BadgePrint.registration_id == Registration.id)
+        .order_by(BadgePrint.printed_at.desc(), BadgePrint.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _printed() -> Any:
+    return exists().where(BadgePrint.registration_id == Registration.id)
+
+
 def choose(convening: Convening, selection: Selection) -> Chosen:
     query = (
         select(Registration)
@@ -271,7 +291,9 @@ def choose(convening: Convening, selection: Selection) -> Chosen:
     else:
         query = query.where(Registration.status != RegistrationStatus.CANCELLED)
     if selection.unprinted:
-        query = query.where(~exists().where(BadgePrint.registration_id == Registration.id))
+        query = query.where(~_printed())
+    if selection.renamed:
+        query = query.where(_printed(), _last_printed_name() != Registration.badge_name)
     found = db.session.scalars(query).all()
     if selection.role is not None:
         speakers = _speaker_emails(convening.id)
@@ -302,22 +324,29 @@ def _nobody_message(chosen: Chosen) -> str:
     return "No confirmed registration matches these choices. Widen them, or print all badges."
 
 
-def start_batch(
-    convening: Convening,
-    selection: Selection,
-    *,
-    layout: str,
-    crop_marks: bool,
-    agenda_url: str,
-    actor: Actor,
+def record_batch(
+    convening: Convening, selection: Selection, *, layout: str, crop_marks: bool, actor: Actor
 ) -> BadgeBatch:
-    """Check the choices, record the batch and render it as a job. Commits; Refused when nobody matches."""
+    """Check the choices and record the batch, still to be drawn, with its audit entry. Commits.
+
+    Refused for an unknown layout, another convening's ticket type or registration, or when nobody matches.
+    """
     check_layout(layout)
     ticket_type = None
     if selection.ticket_type_id is not None:
         ticket_type = db.session.get(TicketType, selection.ticket_type_id)
         if ticket_type is None or ticket_type.convening_id != convening.id:
             raise Refused({"ticket_type": "Choose a ticket type of this convening."})
+    if selection.registration_ids:
+        found = db.session.scalars(
+            select(Registration.id).where(
+                Registration.convening_id == convening.id, Registration.id.in_(selection.registration_ids)
+            )
+        )
+        unknown = sorted(set(selection.registration_ids) - set(found))
+        if unknown:
+            listed = ", ".join(str(number) for number in unknown)
+            raise Refused({"registration": f"No registration {listed} in {convening.name}. Check the ids."})
     chosen = choose(convening, selection)
     if not chosen.registrations:
         raise Refused({"selection": _nobody_message(chosen)})
@@ -342,6 +371,20 @@ def start_batch(
         convening_id=convening.id,
     )
     db.session.commit()
+    return batch
+
+
+def start_batch(
+    convening: Convening,
+    selection: Selection,
+    *,
+    layout: str,
+    crop_marks: bool,
+    agenda_url: str,
+    actor: Actor,
+) -> BadgeBatch:
+    """Check the choices, record the batch and render it as a job. Commits; Refused when nobody matches."""
+    batch = record_batch(convening, selection, layout=layout, crop_marks=crop_marks, actor=actor)
     job = start(
         "badges",
         render_batch,
@@ -443,18 +486,69 @@ def print_counts(convening_id: int) -> dict[str, int]:
     confirmed = (Registration.convening_id == convening_id) & (
         Registration.status == RegistrationStatus.CONFIRMED
     )
-    printed = exists().where(BadgePrint.registration_id == Registration.id)
-    latest = (
-        select(BadgePrint.badge_name)
-        .where(BadgePrint.registration_id == Registration.id)
-        .order_by(BadgePrint.printed_at.desc(), BadgePrint.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    printed = _printed()
     total = db.session.scalar(select(func.count()).where(confirmed)) or 0
     done = db.session.scalar(select(func.count()).where(confirmed, printed)) or 0
     stale = (
-        db.session.scalar(select(func.count()).where(confirmed, printed, latest != Registration.badge_name))
+        db.session.scalar(
+            select(func.count()).where(confirmed, printed, _last_printed_name() != Registration.badge_name)
+        )
         or 0
     )
     return {"confirmed": total, "printed": done, "unprinted": total - done, "name_changed": stale}
+
+
+# --- the console and the command line ---------------------------------------------------------------------
+
+
+def print_batch_now(
+    convening: Convening,
+    selection: Selection,
+    *,
+    layout: str,
+    crop_marks: bool,
+    agenda_url: str,
+    actor: Actor,
+    progress: Callable[..., None],
+) -> BadgeBatch:
+    """A print run drawn in this process, for the command line: the same checks, record and log as a job's.
+
+    Commits; Refused as start_batch is. The batch comes back ready (or the drawing's error is raised, with
+    the batch marked failed).
+    """
+    batch = record_batch(convening, selection, layout=layout, crop_marks=crop_marks, actor=actor)
+    render_batch(batch.id, agenda_url, progress=progress)
+    return db.session.get(BadgeBatch, batch.id, populate_existing=True)
+
+
+def last_printed(registration_id: int) -> BadgePrint | None:
+    """The latest print of this registration's badge, in a batch or alone; None if never printed."""
+    return db.session.scalars(
+        select(BadgePrint)
+        .where(BadgePrint.registration_id == registration_id)
+        .order_by(BadgePrint.printed_at.desc(), BadgePrint.id.desc())
+        .limit(1)
+    ).first()
+
+
+def recent_batches(convening_id: int, limit: int = 20) -> list[BadgeBatch]:
+    """The convening's latest print runs, newest first, without their PDFs."""
+    return list(
+        db.session.scalars(
+            select(BadgeBatch)
+            .where(BadgeBatch.convening_id == convening_id)
+            .order_by(BadgeBatch.created_at.desc(), BadgeBatch.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unnamed_registrations(batch: BadgeBatch) -> list[Registration]:
+    """The registrations a batch printed without a readable name, for staff to fix and reprint."""
+    ids = (batch.report or {}).get("unnamed") or []
+    if not ids:
+        return []
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.convening_id == batch.convening_id, Registration.id.in_(ids))
+    )
+    return sorted(registrations, key=_sort_key)

@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
+from convening.badges.models import BadgeRole
 from convening.convenings.models import Convening
 from convening.convenings.services import (
     CONVENING_FIELDS,
@@ -175,6 +176,9 @@ class ConveningSettingsForm(_ZonedForm):
     registration_opens_at = LocalTimeField("Registration opens")
     registration_closes_at = LocalTimeField("Registration closes")
     capacity = SeatsField("Overall capacity", render_kw={"inputmode": "numeric"})
+    wifi_network = LineField("Wi-Fi network", max_length=100)
+    wifi_password = LineField("Wi-Fi password", max_length=100)
+    emergency_contact = LineField("Emergency contact", max_length=200)
 
     def __init__(self, convening: Convening, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -216,6 +220,9 @@ class ConveningSettingsForm(_ZonedForm):
             registration_opens_at=self.utc(self.registration_opens_at),
             registration_closes_at=self.utc(self.registration_closes_at),
             capacity=self.capacity.data,
+            wifi_network=self.wifi_network.data,
+            wifi_password=self.wifi_password.data,
+            emergency_contact=self.emergency_contact.data,
         )
 
 
@@ -238,6 +245,12 @@ class TicketTypeForm(_ZonedForm):
     sales_start_at = LocalTimeField("Sales start")
     sales_end_at = LocalTimeField("Sales end")
     access_code = LineField("Access code", max_length=64)
+    badge_role = SelectField(
+        "Badge role",
+        choices=[SelectChoice(role.value, role.label) for role in BadgeRole],
+        default=BadgeRole.ATTENDEE.value,
+        validate_choice=False,
+    )
 
     def __init__(self, convening: Convening, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -253,6 +266,7 @@ class TicketTypeForm(_ZonedForm):
             "currency": ticket_type.currency,
             "capacity": ticket_type.capacity,
             "access_code": ticket_type.access_code or "",
+            "badge_role": ticket_type.badge_role.value,
         }
         for name in ("sales_start_at", "sales_end_at"):
             moment = getattr(ticket_type, name)
@@ -268,6 +282,10 @@ class TicketTypeForm(_ZonedForm):
     def validate_sales_end_at(self, field: LocalTimeField) -> None:
         self.check_exists(field)
 
+    def validate_badge_role(self, field: SelectField) -> None:
+        if field.data not in {role.value for role in BadgeRole}:
+            raise ValidationError("Choose a badge role from the list.")
+
     def settings(self) -> TicketTypeSettings:
         return TicketTypeSettings(
             name=self.name.data,
@@ -278,4 +296,5 @@ class TicketTypeForm(_ZonedForm):
             sales_start_at=self.utc(self.sales_start_at),
             sales_end_at=self.utc(self.sales_end_at),
             access_code=self.access_code.data or None,
+            badge_role=BadgeRole(self.badge_role.data),
         )

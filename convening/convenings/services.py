@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from convening.audit.services import Actor, diff, record, record_move, snapshot
+from convening.badges.models import BadgeRole
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.problems import Refused
@@ -113,6 +114,10 @@ class ConveningSettings:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     capacity: int | None = None  # None: no overall limit
+    # Printed on the back of every badge.
+    wifi_network: str = ""
+    wifi_password: str = ""
+    emergency_contact: str = ""
 
 
 @dataclass
@@ -127,6 +132,7 @@ class TicketTypeSettings:
     sales_start_at: datetime | None = None
     sales_end_at: datetime | None = None
     access_code: str | None = None  # set: the ticket is hidden until the code is entered
+    badge_role: BadgeRole = BadgeRole.ATTENDEE  # the ribbon on its holders' badges
 
 
 CONVENING_FIELDS = tuple(item.name for item in fields(ConveningSettings))

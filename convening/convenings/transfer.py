@@ -27,6 +27,7 @@ from sqlalchemy import Text, select
 from sqlalchemy.exc import IntegrityError
 
 from convening.audit.services import Actor, record
+from convening.badges.models import BadgeRole
 from convening.convenings.models import Convening
 from convening.convenings.services import (
     CONVENING_FIELDS,
@@ -236,6 +237,7 @@ def export_convening(convening: Convening) -> dict[str, Any]:
         values = {name: getattr(ticket_type, name) for name in TICKET_TYPE_FIELDS}
         values["sales_start_at"] = moment(values["sales_start_at"])
         values["sales_end_at"] = moment(values["sales_end_at"])
+        values["badge_role"] = ticket_type.badge_role.value
         ticket_types.append(values)
     rooms = rows(Room, Room.position, Room.id)
     slots = rows(TimeSlot, TimeSlot.starts_at, TimeSlot.id)
@@ -658,7 +660,18 @@ def _read_convening(
             f"{place}.timezone", f"{_show(timezone)} is not a time zone. Use a name like America/Chicago."
         )
     values: dict[str, Any] = {"timezone": timezone}
-    for key in ("name", "tagline", "description", "venue_name", "venue_address", "city", "state"):
+    for key in (
+        "name",
+        "tagline",
+        "description",
+        "venue_name",
+        "venue_address",
+        "city",
+        "state",
+        "wifi_network",
+        "wifi_password",
+        "emergency_contact",
+    ):
         values[key] = reader.text(settings, key, place, Convening, required=key == "name")
     values["contact_email"] = reader.email(settings, "contact_email", place, Convening)
     values["starts_on"] = reader.day(settings, "starts_on", place)
@@ -719,6 +732,8 @@ def _read_ticket_types(reader: _Reader, top: dict[Any, Any], plan: _Plan) -> Non
         values["sales_start_at"] = reader.moment(item, "sales_start_at", place)
         values["sales_end_at"] = reader.moment(item, "sales_end_at", place)
         values["access_code"] = reader.text(item, "access_code", place, TicketType) or None
+        role = reader.choice(item, "badge_role", place, BadgeRole, "badge role")
+        values["badge_role"] = role or BadgeRole.ATTENDEE
         if not _in_order(values["sales_start_at"], values["sales_end_at"]):
             reader.problem(f"{place}.sales_end_at", "Sales must end after they start.")
         if reader.unique(values["name"], place, seen, "ticket type"):

@@ -44,6 +44,10 @@ REGISTRATION_CLOSES_AT = datetime(2027, 6, 8, 23, 59, tzinfo=ZONE)
 # so that every run tells the same story whatever the date.
 SAMPLE_ACTIVITY_ENDS_AT = datetime(2026, 11, 20, 18, 0, tzinfo=ZONE)
 HOST_ORGANIZATION = "Common Ground Network"
+# Printed on the back of every badge.
+WIFI_NETWORK = "CommonGround-Guest"
+WIFI_PASSWORD = "meet-local-2027"  # noqa: S105 - a made-up guest network's, printed on every badge
+EMERGENCY_CONTACT = "Venue security, day and night: (612) 555-0199"
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,14 @@ class TicketTypeSpec:
     price_cents: int
     capacity: int
     access_code: str | None = None
+    badge_role: str = "attendee"
 
 
 ELECTED_OFFICIAL = "Elected official"
 PARTNER_ORGANIZATION = "Partner organization"
 STAFF_AND_GUESTS = "Staff and guests"
+SPONSOR_GUEST = "Sponsor guest"
+PRESS = "Press"
 
 TICKET_TYPES = (
     TicketTypeSpec(
@@ -80,6 +87,22 @@ TICKET_TYPES = (
         price_cents=0,
         capacity=60,
         access_code="DEMO-STAFF",
+    ),
+    TicketTypeSpec(
+        SPONSOR_GUEST,
+        "For the people our sponsors send. Use the access code your sponsorship agreement gives.",
+        price_cents=0,
+        capacity=40,
+        access_code="DEMO-SPONSOR",
+        badge_role="sponsor",
+    ),
+    TicketTypeSpec(
+        PRESS,
+        "For reporters, photographers and editors covering the convening. Ask our press office for the code.",
+        price_cents=0,
+        capacity=30,
+        access_code="DEMO-PRESS",
+        badge_role="press",
     ),
 )
 
@@ -840,6 +863,8 @@ class FeaturedAttendee:
     city: str
     state: str
     dietary: str = "none"
+    ticket_type: str = ELECTED_OFFICIAL
+    badge_role: str | None = None  # set by staff, over the ticket's and the program's
 
 
 FEATURED_ATTENDEES = (
@@ -888,6 +913,103 @@ FEATURED_ATTENDEES = (
         "Dearborn",
         "MI",
         dietary="halal",
+    ),
+    FeaturedAttendee(
+        "Ελένη",
+        "Αντωνίου",
+        "Ελένη Αντωνίου",
+        "eleni.antoniou@example.org",
+        "she/her",
+        "City Commissioner",
+        "City of Tarpon Springs",
+        "Tarpon Springs",
+        "FL",
+    ),
+    # Speakers who register with the address the program has for them: their badges say SPEAKER and their
+    # backs list their own sessions.
+    FeaturedAttendee(
+        "Rosa Elena",
+        "Castañeda",
+        "Rosa Elena Castañeda",
+        "rosa.elena.castaneda@example.com",
+        "she/her",
+        "Mayor",
+        "City of Las Cruces",
+        "Las Cruces",
+        "NM",
+    ),
+    FeaturedAttendee(
+        "Yusuf",
+        "Abdi Warsame",
+        "Yusuf Abdi Warsame",
+        "yusuf.abdi.warsame@example.com",
+        "he/him",
+        "City Council Member",
+        "City of Minneapolis",
+        "Minneapolis",
+        "MN",
+        dietary="halal",
+    ),
+    FeaturedAttendee(
+        "Layla",
+        "Haddad",
+        "Layla Haddad",
+        "layla.haddad@example.com",
+        "she/her",
+        "City Council Member",
+        "City of Dearborn Heights",
+        "Dearborn Heights",
+        "MI",
+    ),
+    FeaturedAttendee(
+        "Світлана",
+        "Мельник",
+        "Світлана Мельник",
+        "svitlana.melnyk@example.net",
+        "she/her",
+        "Correspondent",
+        "Chicago Ukrainian Courier",
+        "Chicago",
+        "IL",
+        ticket_type=PRESS,
+    ),
+    FeaturedAttendee(
+        "Theodore",
+        "Quarshie",
+        "Teddy Quarshie",
+        "teddy.quarshie@example.org",
+        "he/him",
+        "Director of Grantmaking",
+        "Hartwell Foundation for Civic Life",
+        "Chicago",
+        "IL",
+        ticket_type=SPONSOR_GUEST,
+    ),
+    FeaturedAttendee(
+        "Marisol",
+        "Etxeberria",
+        "Marisol Etxeberria",
+        "marisol.etxeberria@example.org",
+        "she/they",
+        "Operations Director",
+        HOST_ORGANIZATION,
+        "Minneapolis",
+        "MN",
+        ticket_type=STAFF_AND_GUESTS,
+        badge_role="staff",
+    ),
+    FeaturedAttendee(
+        "Bryn",
+        "Kjellberg",
+        "Bryn Kjellberg",
+        "bryn.kjellberg@example.org",
+        "they/them",
+        "Volunteer Coordinator",
+        HOST_ORGANIZATION,
+        "Saint Paul",
+        "MN",
+        ticket_type=STAFF_AND_GUESTS,
+        badge_role="staff",
     ),
 )
 

@@ -18,6 +18,7 @@ from itertools import islice
 from sqlalchemy import func, select
 
 from convening.audit.services import Actor
+from convening.badges.models import BadgeRole
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.demo import data, pictures
@@ -36,7 +37,7 @@ from convening.program.models import (
     Track,
 )
 from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
-from convening.registration.services import AttendeeDetails, cancel, mark_paid, register
+from convening.registration.services import AttendeeDetails, StaffDetails, cancel, mark_paid, register
 from convening.sponsors.models import Sponsor, SponsorTier
 
 # Who the history of every sample registration names, so nobody mistakes them for real attendees' actions.
@@ -101,6 +102,9 @@ def _create_convening() -> Convening:
         registration_opens_at=data.REGISTRATION_OPENS_AT.astimezone(UTC),
         registration_closes_at=data.REGISTRATION_CLOSES_AT.astimezone(UTC),
         capacity=data.CAPACITY,
+        wifi_network=data.WIFI_NETWORK,
+        wifi_password=data.WIFI_PASSWORD,
+        emergency_contact=data.EMERGENCY_CONTACT,
         ticket_types=[
             TicketType(
                 name=spec.name,
@@ -109,6 +113,7 @@ def _create_convening() -> Convening:
                 currency="USD",
                 capacity=spec.capacity,
                 access_code=spec.access_code,
+                badge_role=BadgeRole(spec.badge_role),
                 position=position,
             )
             for position, spec in enumerate(data.TICKET_TYPES)
@@ -327,7 +332,8 @@ def sample_attendees(seed: int) -> Iterator[SampleAttendee]:
 
 
 def _featured(person: data.FeaturedAttendee, rng: random.Random) -> SampleAttendee:
-    details = AttendeeDetails(
+    details = StaffDetails(
+        badge_role=BadgeRole(person.badge_role) if person.badge_role else None,
         first_name=person.first_name,
         family_name=person.family_name,
         badge_name=person.badge_name,
@@ -341,7 +347,7 @@ def _featured(person: data.FeaturedAttendee, rng: random.Random) -> SampleAttend
         listed_in_directory=True,
         photo_consent=True,
     )
-    return SampleAttendee(details, data.ELECTED_OFFICIAL, registers_at=_registration_moment(rng))
+    return SampleAttendee(details, person.ticket_type, registers_at=_registration_moment(rng))
 
 
 @dataclass
@@ -384,6 +390,8 @@ class _Inventor:
             listed_in_directory=rng.random() < 0.7,
             photo_consent=rng.random() < 0.8,
         )
+        if ticket_type == data.STAFF_AND_GUESTS:  # the host's own staff, whose badges say so
+            details = StaffDetails(**vars(details), badge_role=BadgeRole.STAFF)
         registers_at = _registration_moment(rng)
         pays_at = None
         if ticket_type == data.PARTNER_ORGANIZATION and rng.random() < 0.9:

@@ -23,7 +23,8 @@ from convening.registration.services import RegistrationFilter
 registrations_cli = AppGroup("registrations", help="Import and export registrations.")
 
 
-def _convening(slug: str) -> Convening:
+def convening_named(slug: str) -> Convening:
+    """The convening for --convening, or click's usage error listing the known ones; shared by commands."""
     convening = by_slug(slug)
     if convening is None:
         known = ", ".join(db.session.scalars(select(Convening.slug).order_by(Convening.slug)))
@@ -33,7 +34,8 @@ def _convening(slug: str) -> Convening:
     return convening
 
 
-def _ticket_type(convening: Convening, name: str | None) -> TicketType | None:
+def ticket_type_named(convening: Convening, name: str | None) -> TicketType | None:
+    """The ticket type for --ticket-type, matched like a spreadsheet heading (case, accents, spaces)."""
     if name is None:
         return None
     for ticket_type in convening.ticket_types:
@@ -82,8 +84,8 @@ def _print_report(check: imports.Check) -> None:
 @click.option("--send-emails", is_flag=True, help="Email each person their confirmation, as the form would.")
 def import_command(file: Path, slug: str, dry_run: bool, ticket_type: str | None, send_emails: bool) -> None:
     """Check a CSV file of registrations, then import every row, or none when any row has errors."""
-    convening = _convening(slug)
-    default = _ticket_type(convening, ticket_type)
+    convening = convening_named(slug)
+    default = ticket_type_named(convening, ticket_type)
     with file.open("rb") as stream:
         data = stream.read(csvfile.MAX_BYTES + 1)
     try:
@@ -129,8 +131,8 @@ def import_command(file: Path, slug: str, dry_run: bool, ticket_type: str | None
 @click.option("--ticket-type", help="Only this ticket.")
 def export_command(slug: str, out: Path, status: str | None, ticket_type: str | None) -> None:
     """Write every registration (or those of one status or ticket) to a CSV file that Excel opens."""
-    convening = _convening(slug)
-    chosen = _ticket_type(convening, ticket_type)
+    convening = convening_named(slug)
+    chosen = ticket_type_named(convening, ticket_type)
     wanted = RegistrationFilter(
         status=RegistrationStatus(status) if status else None, ticket_type_id=chosen.id if chosen else None
     )

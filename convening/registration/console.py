@@ -16,8 +16,12 @@ from convening.audit.services import history
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.registration import services
-from convening.registration.console_forms import ListQuery, NoteForm, RegistrationSearchForm
-from convening.registration.forms import AttendeeForm
+from convening.registration.console_forms import (
+    ListQuery,
+    NoteForm,
+    RegistrationSearchForm,
+    StaffAttendeeForm,
+)
 from convening.registration.models import Registration, RegistrationStatus
 from convening.urls import external_url
 
@@ -117,7 +121,7 @@ def edit(slug: str, registration_id: int) -> Response | tuple[str, int]:
     if registration.status == RegistrationStatus.CANCELLED:
         flash("This registration is cancelled, so its details stay as they were.", "error")
         return _back(convening, registration)
-    form = AttendeeForm(obj=registration if request.method == "GET" else None)
+    form = StaffAttendeeForm.of(registration) if request.method == "GET" else StaffAttendeeForm()
     status = 200
     if request.method == "POST":
         if form.validate():

@@ -1,4 +1,4 @@
-"""Staff forms for registrations: the list's search, filters, sort and page, and staff notes."""
+"""Staff forms for registrations: the list's search, filters, sort and page, details and staff notes."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
+from convening.badges.models import BadgeRole
 from convening.forms import BlockField, LineField
-from convening.registration.models import RegistrationStatus, TicketType
-from convening.registration.services import SORTS, RegistrationFilter
+from convening.registration.forms import AttendeeForm
+from convening.registration.models import Registration, RegistrationStatus, TicketType
+from convening.registration.services import SORTS, RegistrationFilter, StaffDetails
 
 _CHOOSE_FROM_LIST = "Choose one from the list; until then every {} is shown."
 
@@ -166,3 +168,30 @@ class NoteForm(FlaskForm):
         max_length=2000,
         validators=[DataRequired("Write the note first, then add it.")],
     )
+
+
+class StaffAttendeeForm(AttendeeForm):
+    """The attendee's own fields, and what only staff set: the role printed on the badge."""
+
+    badge_role = SelectField(
+        "Badge role",
+        choices=[SelectChoice("", "From the ticket type or program (default)")]
+        + [SelectChoice(role.value, role.label) for role in BadgeRole],
+        validate_choice=False,
+    )
+
+    @classmethod
+    def of(cls, registration: Registration) -> StaffAttendeeForm:
+        form = cls(obj=registration)
+        form.badge_role.data = registration.badge_role.value if registration.badge_role else ""
+        return form
+
+    def validate_badge_role(self, field: SelectField) -> None:
+        if field.data and field.data not in {role.value for role in BadgeRole}:
+            raise ValidationError("Choose a badge role from the list, or the default.")
+
+    def details(self) -> StaffDetails:
+        return StaffDetails(
+            **vars(super().details()),
+            badge_role=BadgeRole(self.badge_role.data) if self.badge_role.data else None,
+        )

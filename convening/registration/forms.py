@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from convening.badges.services import printable_name
 from convening.forms import BlockField, LineField, email_address, phone_number
 from convening.registration.models import DietaryNeed
 from convening.registration.services import AttendeeDetails
@@ -52,6 +53,11 @@ class AttendeeForm(FlaskForm):
     accessibility_needs = BlockField("Accessibility needs", max_length=1000)
     listed_in_directory = BooleanField("List me in the attendee directory")
     photo_consent = BooleanField("I agree to appear in photos and video of the convening")
+
+    def validate_badge_name(self, field: LineField) -> None:
+        """Emoji alone print as nothing (no print font draws them); blank is fine: the full name is used."""
+        if field.data and not printable_name(field.data):
+            raise ValidationError("Use at least one letter or number: the badge name is read across a room.")
 
     def validate_dietary_notes(self, field: BlockField) -> None:
         if self.dietary.data == DietaryNeed.OTHER.value and not field.data:

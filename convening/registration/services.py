@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from convening.audit.services import ATTENDEE, WAITING_LIST, Actor, diff, record, snapshot
+from convening.badges.models import BadgeRole
 from convening.badges.qr import badge_qr_png
 from convening.badges.tokens import new_token
 from convening.convenings.models import Convening
@@ -87,6 +88,13 @@ class AttendeeDetails:
         registration.search_text = search_key(
             self.first_name, self.family_name, registration.badge_name, self.email, self.organization
         )[:700]
+
+
+@dataclass
+class StaffDetails(AttendeeDetails):
+    """The details staff may also set: the badge's role, over the ticket type's and the program's."""
+
+    badge_role: BadgeRole | None = None  # None: from the ticket type or the program
 
 
 class Window(enum.StrEnum):
@@ -464,16 +472,17 @@ def _seat_in_order(convening: Convening, ticket_types: list[TicketType]) -> list
 def update_details(
     registration: Registration, details: AttendeeDetails, *, actor: Actor = ATTENDEE
 ) -> Registration:
-    """Save changed details; the badge token and the seat stay as they are. Commits."""
+    """Save changed details (StaffDetails: the badge role too); the token and the seat stay. Commits."""
     old_email = registration.email
-    before = snapshot(registration, DETAIL_FIELDS)
+    names = tuple(field.name for field in fields(details))
+    before = snapshot(registration, names)
     details.apply_to(registration)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise DuplicateRegistration(details.email) from None
-    changes = diff(before, snapshot(registration, DETAIL_FIELDS))
+    changes = diff(before, snapshot(registration, names))
     if changes:
         _record(
             registration, actor, "update", "Changed " + ", ".join(_label(name) for name in changes), changes
@@ -553,9 +562,6 @@ def send_manage_link(convening: Convening, email: str) -> bool:
     _notify(registration, "manage_link")
     db.session.commit()
     return True
-
-
-DETAIL_FIELDS = tuple(field.name for field in fields(AttendeeDetails))
 
 
 def _label(name: str) -> str:

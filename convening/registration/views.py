@@ -17,14 +17,17 @@ from flask import (
 from wtforms import SelectChoice
 
 from convening.badges.qr import qr_png
+from convening.badges.services import badges_for, single_badge_pdf
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.extensions import limiter
+from convening.problems import Refused
 from convening.registration import services
 from convening.registration.forms import AttendeeForm, CancelForm, RegistrationForm, ResendLinkForm
 from convening.registration.models import Registration, RegistrationStatus
 from convening.sqltypes import utcnow
 from convening.text import clean_line, forbidden_characters
+from convening.urls import external_url
 
 bp = Blueprint("registration", __name__, url_prefix="/c/<slug:slug>")
 
@@ -122,6 +125,34 @@ def qr_code(slug: str, secret: str) -> Response:
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
     return _private(Response(qr_png(registration.badge_token), mimetype="image/png"))
+
+
+@bp.get("/r/<secret:secret>/badge")
+def my_badge(slug: str, secret: str) -> Response:
+    """The badge as staff will print it, or why there is none yet; attendees check their name here."""
+    convening, registration = _registration(slug, secret)
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    badge = badges_for(convening, [registration])[0] if confirmed else None
+    return _private(
+        make_response(
+            render_template(
+                "registration/my_badge.html", convening=convening, registration=registration, badge=badge
+            )
+        )
+    )
+
+
+@bp.get("/r/<secret:secret>/badge.pdf")
+def my_badge_pdf(slug: str, secret: str) -> Response:
+    """The attendee's own copy: drawn on request and not logged as printed, since staff still print theirs."""
+    convening, registration = _registration(slug, secret)
+    try:
+        pdf = single_badge_pdf(convening, registration, agenda_url=external_url("program.agenda", slug=slug))
+    except Refused:  # not confirmed (any more): the badge page says why
+        return redirect(url_for(".my_badge", slug=slug, secret=secret), 303)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{slug}-badge.pdf"'
+    return _private(response)
 
 
 @bp.route("/r/<secret:secret>/edit", methods=["GET", "POST"])

@@ -175,18 +175,27 @@ def bar_chart(data: list[Bucket]) -> BarChart:
 
 def _date_labels(bars: list[Bar], left: float) -> list[Label]:
     """The first and last dates and evenly spaced ones between, as many as fit without touching."""
+    gap = 2 * CHAR_WIDTH
     widest = max(len(short_date(bar.bucket.start)) for bar in bars) * CHAR_WIDTH
-    room = int((RIGHT - left) // (widest + 2 * CHAR_WIDTH))
-    count = max(1, min(len(bars), room))
-    if count == 1:
-        picks = [0]
-    else:
-        picks = sorted({round(index * (len(bars) - 1) / (count - 1)) for index in range(count)})
-    labels = []
+    room = max(1, int((RIGHT - left) // (widest + gap)))
+    step = max(1, math.ceil((len(bars) - 1) / max(room - 1, 1)))
+    picks = list(range(0, len(bars), step))
+    if picks[-1] != len(bars) - 1:
+        picks.append(len(bars) - 1)  # the last date always shows; an evenly spaced one may make way for it
+    labels: list[Label] = []
     for index in picks:
         bar = bars[index]
         text = short_date(bar.bucket.start)
         half = len(text) * CHAR_WIDTH / 2
-        centre = min(max(bar.x + bar.width / 2, left + half), WIDTH - half)
-        labels.append(Label(round(centre, 2), text))
+        label = Label(round(min(max(bar.x + bar.width / 2, left + half), WIDTH - half), 2), text)
+        while labels and _gap_between(labels[-1], label) < gap:
+            if index != len(bars) - 1 or len(labels) == 1:
+                break
+            labels.pop()
+        if not labels or _gap_between(labels[-1], label) >= gap:
+            labels.append(label)
     return labels
+
+
+def _gap_between(first: Label, second: Label) -> float:
+    return (second.x - len(second.text) * CHAR_WIDTH / 2) - (first.x + len(first.text) * CHAR_WIDTH / 2)
