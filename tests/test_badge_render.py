@@ -197,7 +197,7 @@ def test_a_batch_drawn_in_blocks_by_worker_processes_keeps_its_pages_in_order(tm
     joined = render_pdf(
         badges, "avery-5392", SHEET, block_sheets=1, workers=2, progress=lambda *call: calls.append(call)
     )
-    whole = render_pdf(badges, "avery-5392", SHEET)
+    whole = render_pdf(badges, "avery-5392", SHEET, workers=0)
     joined_path = pdfcheck.write(joined, tmp_path, "joined.pdf")
     whole_path = pdfcheck.write(whole, tmp_path, "whole.pdf")
 

@@ -113,12 +113,27 @@ def pages_html(pages: Sequence[Page], layout: Layout, sheet: Sheet) -> str:
             sheet=sheet,
             name_fit=fit,
             fits=sorted(fits, key=lambda f: (f.size, f.lines)),
+            marks=_marks_uri(layout),
             css=(TEMPLATES / "badge.css").read_text(),
         )
     )
 
 
 _fonts_lock = threading.Lock()
+
+
+@cache
+def _marks_uri(layout: Layout) -> str:
+    """The layout's crop marks as one SVG the size of the page, in points."""
+    lines = "".join(
+        f'<line x1="{m.left}" y1="{m.top}" x2="{m.left + m.width}" y2="{m.top + m.height}"/>'
+        for m in layout.marks()
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.page_width} {layout.page_height}">'
+        f'<g stroke="#000" stroke-width="0.4">{lines}</g></svg>'
+    )
+    return data_uri(svg.encode(), "image/svg+xml")
 
 
 @cache
@@ -188,6 +203,19 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+def join(drawn: Sequence[bytes], order: Sequence[int]) -> bytes:
+    """One PDF of the drawn pages (each block's, in turn) in `order`; a page used twice is stored once."""
+    from pypdf import PdfReader, PdfWriter
+
+    pages = [page for data in drawn for page in PdfReader(io.BytesIO(data)).pages]
+    writer = PdfWriter()
+    for index in order:
+        writer.add_page(pages[index])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def render_pdf(
     badges: Sequence[Badge],
     layout_name: str,
@@ -197,35 +225,30 @@ def render_pdf(
     workers: int | None = None,
     block_sheets: int = BLOCK_SHEETS,
 ) -> bytes:
-    """The whole batch as one PDF, fronts and backs alternating; `progress(done, total)` as blocks finish."""
-    from pypdf import PdfReader, PdfWriter
+    """The whole batch as one PDF, fronts and backs alternating; `progress(done, total)` as blocks finish.
 
+    Blocks are drawn and joined in the render pool (`workers` processes, one per core by default), so the
+    process that asks never loads WeasyPrint's fonts nor holds the parsed pages; `workers=0` draws here,
+    for one badge on request.
+    """
     layout = LAYOUTS[layout_name]
     document = plan(badges, layout)
+    if workers == 0:
+        data = render_pages(document.distinct, layout_name, sheet)
+        if len(document.distinct) != len(document.order):
+            data = join([data], document.order)
+        if progress:
+            progress(len(badges), len(badges))
+        return data
     block = 2 * block_sheets
     blocks = [document.distinct[start : start + block] for start in range(0, len(document.distinct), block)]
-    if len(blocks) <= 1:
-        data = render_pages(document.distinct, layout_name, sheet)
-        if len(document.distinct) == len(document.order):
-            if progress:
-                progress(len(badges), len(badges))
-            return data
-        drawn_pages = PdfReader(io.BytesIO(data)).pages
-    else:
-        workers = workers or min(os.cpu_count() or 1, len(blocks))
-        results = _pool(workers).map(render_pages, blocks, [layout_name] * len(blocks), [sheet] * len(blocks))
-        drawn_pages = []
-        done = 0
-        for block_pages, data in zip(blocks, results, strict=True):
-            drawn_pages.extend(PdfReader(io.BytesIO(data)).pages)
-            done += sum(len(page.badges) for page in block_pages if page.side == "front")
-            if progress:
-                progress(done, len(badges))
-    writer = PdfWriter()
-    for index in document.order:
-        writer.add_page(drawn_pages[index])
-    out = io.BytesIO()
-    writer.write(out)
-    if progress:
-        progress(len(badges), len(badges))
-    return out.getvalue()
+    pool = _pool(workers or os.cpu_count() or 1)
+    drawn = []
+    done = 0
+    results = pool.map(render_pages, blocks, [layout_name] * len(blocks), [sheet] * len(blocks))
+    for block_pages, data in zip(blocks, results, strict=True):
+        drawn.append(data)
+        done += sum(len(page.badges) for page in block_pages if page.side == "front")
+        if progress:
+            progress(done, len(badges))
+    return pool.submit(join, drawn, document.order).result()

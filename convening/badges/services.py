@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.orm import contains_eager, selectinload, undefer
 
 from convening.audit.services import Actor, record
 from convening.badges.layouts import LAYOUTS
@@ -28,8 +28,7 @@ from convening.images.models import StoredImage
 from convening.images.processing import data_uri
 from convening.jobs import Progress, start
 from convening.problems import Refused
-from convening.program.agenda import load_agenda
-from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, Speaker
+from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, Speaker, TimeSlot
 from convening.registration.models import Registration, RegistrationStatus, TicketType
 from convening.sqltypes import utcnow
 from convening.text import clean_line, search_key
@@ -102,10 +101,18 @@ def _fit(lines: list[ScheduleLine], budget: int) -> tuple[ScheduleLine, ...]:
 
 
 def general_schedule(convening: Convening) -> list[ScheduleLine]:
-    """What everyone shares: keynotes and plenaries in time order."""
-    shared = (SessionKind.KEYNOTE, SessionKind.PLENARY)
-    agenda = load_agenda(convening)
-    return [_line(convening, session) for _, session in agenda.sessions() if session.kind in shared]
+    """What everyone shares: the scheduled keynotes and plenaries in time order."""
+    sessions = db.session.scalars(
+        select(ProgramSession)
+        .join(ProgramSession.time_slot)
+        .where(
+            ProgramSession.convening_id == convening.id,
+            ProgramSession.kind.in_((SessionKind.KEYNOTE, SessionKind.PLENARY)),
+        )
+        .options(contains_eager(ProgramSession.time_slot), selectinload(ProgramSession.room))
+        .order_by(TimeSlot.starts_at, ProgramSession.title, ProgramSession.id)
+    )
+    return [_line(convening, session) for session in sessions]
 
 
 def personal_schedules(convening: Convening, emails: set[str]) -> dict[str, list[ScheduleLine]]:
@@ -401,22 +408,31 @@ def start_batch(
 def render_batch(
     batch_id: int, agenda_url: str, *, progress: Progress | Callable[..., None]
 ) -> dict[str, Any]:
-    """The job: draw the batch's badges, keep the PDF and log each badge as printed."""
+    """The job: draw the batch's badges in the render pool, keep the PDF and log each badge as printed.
+
+    Once the badges are built as plain data, the registrations leave the session: a batch of thousands
+    holds only ids and names while it is drawn.
+    """
     batch = db.session.get(BadgeBatch, batch_id)
     convening = db.session.get(Convening, batch.convening_id)
+    slug, layout_name, crop_marks = convening.slug, batch.layout, batch.crop_marks
     try:
         progress(0, batch.badge_count, "Gathering names, roles and schedules", force=True)
         chosen = choose(convening, Selection.from_dict(batch.selection))
-        layout = LAYOUTS[batch.layout]
-        badges = badges_for(convening, chosen.registrations, portrait=layout.portrait)
-        sheet = sheet_for(convening, agenda_url=agenda_url, crop_marks=batch.crop_marks)
+        badges = badges_for(convening, chosen.registrations, portrait=LAYOUTS[layout_name].portrait)
+        sheet = sheet_for(convening, agenda_url=agenda_url, crop_marks=crop_marks)
+        printed = [(registration.id, registration.badge_name) for registration in chosen.registrations]
+        unnamed = [id_ for (id_, _), badge in zip(printed, badges, strict=True) if not badge.name]
+        skipped = chosen.skipped
+        del chosen
         db.session.commit()  # nothing open while workers draw: progress writes on its own connection
+        db.session.expunge_all()
         total = len(badges)
 
         def drawn(done: int, _total: int) -> None:
             progress(done, total, f"Drawn {done} of {total} badges")
 
-        pdf = render_pdf(badges, batch.layout, sheet, progress=drawn) if badges else b""
+        pdf = render_pdf(badges, layout_name, sheet, progress=drawn)
     except Exception:
         db.session.rollback()
         db.session.execute(
@@ -427,28 +443,28 @@ def render_batch(
         db.session.commit()
         raise
     now = utcnow()
-    batch.pdf, batch.pdf_size, batch.badge_count = pdf, len(pdf), len(badges)
-    batch.status, batch.finished_at = BatchStatus.READY, now
-    batch.report = {
-        "skipped": chosen.skipped,
-        "unnamed": [
-            registration.id
-            for registration, badge in zip(chosen.registrations, badges, strict=True)
-            if not badge.name
-        ],
-    }
-    db.session.add_all(
-        BadgePrint(
-            registration_id=registration.id,
-            batch_id=batch.id,
-            badge_name=registration.badge_name,
-            printed_at=now,
+    db.session.execute(
+        update(BadgeBatch)
+        .where(BadgeBatch.id == batch_id)
+        .values(
+            pdf=pdf,
+            pdf_size=len(pdf),
+            badge_count=total,
+            status=BatchStatus.READY,
+            finished_at=now,
+            report={"skipped": skipped, "unnamed": unnamed},
         )
-        for registration in chosen.registrations
     )
+    if printed:
+        db.session.execute(
+            insert(BadgePrint),
+            [
+                {"registration_id": id_, "batch_id": batch_id, "badge_name": name, "printed_at": now}
+                for id_, name in printed
+            ],
+        )
     db.session.commit()
-    slug = convening.slug
-    return {"next": ["badges_console.batch", {"slug": slug, "batch_id": batch.id}], "count": len(badges)}
+    return {"next": ["badges_console.batch", {"slug": slug, "batch_id": batch_id}], "count": total}
 
 
 def single_badge_pdf(
@@ -460,7 +476,7 @@ def single_badge_pdf(
         status = registration.status.label.lower()
         raise Refused({"registration": f"Only confirmed registrations get badges; this one is {status}."})
     badges = badges_for(convening, [registration], portrait=LAYOUTS[layout].portrait)
-    return render_pdf(badges, layout, sheet_for(convening, agenda_url=agenda_url))
+    return render_pdf(badges, layout, sheet_for(convening, agenda_url=agenda_url), workers=0)
 
 
 def reprint(
@@ -516,9 +532,9 @@ def print_batch_now(
     Commits; Refused as start_batch is. The batch comes back ready (or the drawing's error is raised, with
     the batch marked failed).
     """
-    batch = record_batch(convening, selection, layout=layout, crop_marks=crop_marks, actor=actor)
-    render_batch(batch.id, agenda_url, progress=progress)
-    return db.session.get(BadgeBatch, batch.id, populate_existing=True)
+    batch_id = record_batch(convening, selection, layout=layout, crop_marks=crop_marks, actor=actor).id
+    render_batch(batch_id, agenda_url, progress=progress)
+    return db.session.get(BadgeBatch, batch_id)
 
 
 def last_printed(registration_id: int) -> BadgePrint | None:
