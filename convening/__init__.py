@@ -81,6 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from convening.accounts.console import bp as staff_users_bp
     from convening.accounts.views import bp as accounts_bp
     from convening.badges.console import bp as badges_console_bp
+    from convening.checkin.console import bp as checkin_console_bp
+    from convening.checkin.pairing import bp as checkin_pairing_bp
+    from convening.checkin.views import bp as checkin_api_bp
     from convening.convenings.console import bp as convening_settings_bp
     from convening.convenings.views import bp as convenings_bp
     from convening.images.views import bp as images_bp
@@ -118,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
         speakers_console_bp,
         sponsors_console_bp,
         badges_console_bp,
+        checkin_api_bp,
+        checkin_console_bp,
+        checkin_pairing_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -160,6 +166,7 @@ def _register_errors(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from convening.accounts.cli import users_cli
     from convening.badges.cli import badges_cli
+    from convening.checkin.cli import stations_cli
     from convening.convenings.cli import convening_cli
     from convening.demo.cli import demo_command
     from convening.jobs.cli import worker_command
@@ -174,6 +181,7 @@ def _register_commands(app: Flask) -> None:
         registrations_cli,
         convening_cli,
         badges_cli,
+        stations_cli,
     ):
         app.cli.add_command(command)
 

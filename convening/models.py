@@ -3,6 +3,7 @@
 from convening.accounts.models import StaffUser
 from convening.audit.models import AuditEntry
 from convening.badges.models import BadgeBatch, BadgePrint
+from convening.checkin.models import CheckIn, Station
 from convening.convenings.models import Convening
 from convening.images.models import StoredImage
 from convening.jobs.models import Job
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "BadgeBatch",
     "BadgePrint",
+    "CheckIn",
     "Convening",
     "Job",
     "OutboxMessage",
@@ -28,6 +30,7 @@ __all__ = [
     "SponsorTier",
     "StaffNote",
     "StaffUser",
+    "Station",
     "StoredImage",
     "TicketType",
     "TimeSlot",

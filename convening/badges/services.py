@@ -69,7 +69,7 @@ def name_on_badge(registration: Registration) -> str:
 # --- roles and schedules ---------------------------------------------------------------------------------
 
 
-def _speaker_emails(convening_id: int) -> set[str]:
+def speaker_emails(convening_id: int) -> set[str]:
     emails = db.session.scalars(
         select(func.lower(Speaker.email)).where(Speaker.convening_id == convening_id, Speaker.email != "")
     )
@@ -165,7 +165,7 @@ def badges_for(
 ) -> list[Badge]:
     """The badges of these registrations, in their order. Loads roles and schedules in a few queries."""
     ensure_qr_codes(registrations)
-    speakers = _speaker_emails(convening.id)
+    speakers = speaker_emails(convening.id)
     emails = {registration.email.lower() for registration in registrations} & speakers
     personal = personal_schedules(convening, emails) if emails else {}
     budget = SCHEDULE_LINES[portrait]
@@ -303,7 +303,7 @@ def choose(convening: Convening, selection: Selection) -> Chosen:
         query = query.where(_printed(), _last_printed_name() != Registration.badge_name)
     found = db.session.scalars(query).all()
     if selection.role is not None:
-        speakers = _speaker_emails(convening.id)
+        speakers = speaker_emails(convening.id)
         found = [registration for registration in found if role_of(registration, speakers) == selection.role]
     chosen = Chosen([])
     for registration in found:

@@ -32,6 +32,7 @@ CONSOLE_LINKS = (
     ConsoleLink("registration_console.index", "Registrations", StaffRole.STAFF, "registration_console."),
     ConsoleLink("registration_imports.index", "Import", StaffRole.STAFF, "registration_imports."),
     ConsoleLink("badges_console.index", "Badges", StaffRole.STAFF, "badges_console."),
+    ConsoleLink("checkin_console.index", "Check-in", StaffRole.STAFF, "checkin_console."),
     ConsoleLink("program_grid.index", "Program grid", StaffRole.STAFF, "program_grid."),
     ConsoleLink("program_console.index", "Program", StaffRole.STAFF, "program_console."),
     ConsoleLink("speakers_console.index", "Speakers", StaffRole.STAFF, "speakers_console."),
