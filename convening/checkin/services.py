@@ -10,18 +10,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from convening.audit.services import Actor, record
+from convening.badges.services import role_of
 from convening.badges.tokens import normalize
 from convening.checkin.models import CheckIn, CheckInResult, Station
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.problems import Refused
-from convening.program.models import ProgramSession
+from convening.program.models import ProgramSession, Speaker
 from convening.registration.models import Registration, RegistrationStatus
 from convening.sqltypes import utcnow
 
@@ -93,23 +95,46 @@ class Scan:
 
 
 @dataclass(frozen=True)
+class Person:
+    """What the volunteer's screen shows about whoever was scanned, and nothing more."""
+
+    name: str
+    badge_name: str
+    role: str
+    ticket: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Answer:
-    check_in: CheckIn
-    registration: Registration | None
-    previous: CheckIn | None  # the earlier admission, for "already checked in"
+    result: CheckInResult
+    person: Person | None
+    previous_at: datetime | None  # the earlier admission, for "already checked in"
+    previous_by: str
     replayed: bool  # the nonce was seen before: this is that scan's answer, nothing new was written
 
-    @property
-    def result(self) -> CheckInResult:
-        return self.check_in.result
+
+# How often a station's last contact is written: every scan would make its row a point of contention.
+LAST_SEEN_EVERY = timedelta(seconds=30)
 
 
-def _lock(registration_id: int) -> None:
-    """The registration's write lock until commit: a row lock on PostgreSQL, the database lock on SQLite."""
-    db.session.execute(
-        update(Registration).where(Registration.id == registration_id).values(id=Registration.id),
-        execution_options={"synchronize_session": False},
+def _locked_registration(convening_id: int, token: str) -> Registration | None:
+    """The badge's registration, locked until commit: a row lock on PostgreSQL, the write lock on SQLite."""
+    query = (
+        select(Registration)
+        .where(Registration.convening_id == convening_id, Registration.badge_token == token)
+        .options(joinedload(Registration.ticket_type))
     )
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SELECT ... FOR UPDATE locks nothing there; a no-op UPDATE takes the database's write lock.
+        db.session.execute(
+            update(Registration)
+            .where(Registration.convening_id == convening_id, Registration.badge_token == token)
+            .values(id=Registration.id),
+            execution_options={"synchronize_session": False},
+        )
+        return db.session.scalar(query)
+    return db.session.scalar(query.with_for_update(of=Registration))
 
 
 def _admission(registration_id: int, session_id: int | None) -> CheckIn | None:
@@ -125,17 +150,40 @@ def _admission(registration_id: int, session_id: int | None) -> CheckIn | None:
     ).first()
 
 
-def _replayed(convening_id: int, nonce: str) -> Answer | None:
-    earlier = db.session.scalar(
-        select(CheckIn).where(CheckIn.convening_id == convening_id, CheckIn.nonce == nonce)
+def _person(registration: Registration) -> Person:
+    is_speaker = db.session.scalar(
+        select(
+            exists().where(
+                Speaker.convening_id == registration.convening_id,
+                func.lower(Speaker.email) == registration.email.lower(),
+            )
+        )
     )
-    if earlier is None:
-        return None
-    registration = db.session.get(Registration, earlier.registration_id) if earlier.registration_id else None
+    return Person(
+        name=registration.full_name,
+        badge_name=registration.badge_name,
+        role=role_of(registration, {registration.email.lower()} if is_speaker else set()).label,
+        ticket=registration.ticket_type.name,
+        notes=(registration.accessibility_needs,) if registration.accessibility_needs else (),
+    )
+
+
+def _answer(entry: CheckIn, *, replayed: bool) -> Answer:
+    registration = (
+        db.session.get(Registration, entry.registration_id, options=[joinedload(Registration.ticket_type)])
+        if entry.registration_id
+        else None
+    )
     previous = None
-    if earlier.result == CheckInResult.ALREADY_CHECKED_IN and registration is not None:
-        previous = _admission(registration.id, earlier.session_id)
-    return Answer(earlier, registration, previous, replayed=True)
+    if entry.result == CheckInResult.ALREADY_CHECKED_IN and registration is not None:
+        previous = _admission(registration.id, entry.session_id)
+    return Answer(
+        entry.result,
+        _person(registration) if registration else None,
+        previous.scanned_at if previous else None,
+        previous.by_label if previous else "",
+        replayed,
+    )
 
 
 STATUS_RESULTS = {
@@ -145,54 +193,60 @@ STATUS_RESULTS = {
 }
 
 
-def check_in(convening: Convening, scan: Scan) -> Answer:
-    """Decide the scan, log it and commit: the checks run in order and the first that fails answers."""
-    replay = _replayed(convening.id, scan.nonce)
-    if replay is not None:
-        return replay
+def check_in(convening_id: int, scan: Scan) -> Answer:
+    """Decide the scan, log it and commit: the checks run in order and the first that fails answers.
+
+    The answer is built before the commit, from rows already loaded. A nonce seen before is found by the
+    unique constraint when the scan is written; that earlier scan's answer is returned instead.
+    """
     token = normalize(scan.text)
-    registration = None
-    if token is not None:
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.convening_id == convening.id, Registration.badge_token == token
-            )
-        )
+    registration = _locked_registration(convening_id, token) if token is not None else None
     previous = None
     if registration is None:
         result = CheckInResult.UNKNOWN
     else:
-        _lock(registration.id)
-        db.session.refresh(registration)
         result = STATUS_RESULTS.get(registration.status, CheckInResult.OK)
         if result == CheckInResult.OK:
             previous = _admission(registration.id, scan.session_id)
             if previous is not None:
                 result = CheckInResult.ALREADY_CHECKED_IN
-    entry = CheckIn(
-        convening_id=convening.id,
-        registration_id=registration.id if registration else None,
-        station_id=scan.station.id if scan.station else None,
-        session_id=scan.session_id,
-        result=result,
-        nonce=scan.nonce,
-        scanned_text="" if registration else scan.text[:80],
-        scanned_at=scan.scanned_at,
-        by_label=scan.by_label[:300],
+    # Built before the scan is added: a repeated nonce must surface at the commit below, not in a query.
+    answer = Answer(
+        result,
+        _person(registration) if registration else None,
+        previous.scanned_at if previous else None,
+        previous.by_label if previous else "",
+        replayed=False,
     )
-    db.session.add(entry)
-    if scan.station is not None:
-        scan.station.last_seen_at = utcnow()
+    db.session.add(
+        CheckIn(
+            convening_id=convening_id,
+            registration_id=registration.id if registration else None,
+            station_id=scan.station.id if scan.station else None,
+            session_id=scan.session_id,
+            result=result,
+            nonce=scan.nonce,
+            scanned_text="" if registration else scan.text[:80],
+            scanned_at=scan.scanned_at,
+            by_label=scan.by_label[:300],
+        )
+    )
+    now = utcnow()
+    station = scan.station
+    if station is not None and (station.last_seen_at is None or now - station.last_seen_at > LAST_SEEN_EVERY):
+        station.last_seen_at = now
     try:
         db.session.commit()
     except IntegrityError:
-        # The same nonce from a request that committed first: that one's answer stands.
+        # The nonce of a scan already written (a retry, a replayed offline queue): its answer stands.
         db.session.rollback()
-        replay = _replayed(convening.id, scan.nonce)
-        if replay is None:
+        earlier = db.session.scalar(
+            select(CheckIn).where(CheckIn.convening_id == convening_id, CheckIn.nonce == scan.nonce)
+        )
+        if earlier is None:
             raise
-        return replay
-    return Answer(entry, registration, previous, replayed=False)
+        return _answer(earlier, replayed=True)
+    return answer
 
 
 def admitted_count(convening_id: int, session_id: int | None) -> int:

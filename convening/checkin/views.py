@@ -7,6 +7,7 @@ did not. Answers carry what the volunteer page shows and nothing more.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,6 @@ from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
 from convening.accounts.models import StaffRole
-from convening.badges.services import role_of, speaker_emails
 from convening.checkin import services
 from convening.checkin.models import Station
 from convening.checkin.pairing import SESSION_KEY as PAIRED_STATION
@@ -115,20 +115,6 @@ def _station_from_header() -> Station | bool | None:
     return services.station_for_key(key.strip()) or False
 
 
-def _person(answer: services.Answer, convening: Convening) -> dict[str, Any] | None:
-    registration = answer.registration
-    if registration is None:
-        return None
-    notes = [registration.accessibility_needs] if registration.accessibility_needs else []
-    return {
-        "name": registration.full_name,
-        "badge_name": registration.badge_name,
-        "role": role_of(registration, speaker_emails(convening.id)).label,
-        "ticket": registration.ticket_type.name,
-        "notes": notes,
-    }
-
-
 @bp.post("/checkin")
 @csrf.exempt
 def checkin() -> tuple[Response, int]:
@@ -163,34 +149,35 @@ def checkin() -> tuple[Response, int]:
     if station is not None:
         if station_id is not None and station_id != station.id:
             return _error(403, "This key belongs to another station.")
-        convening = db.session.get(Convening, station.convening_id)
+        convening_id = station.convening_id
         session_id = station.session_id if session_id is None else session_id
         label = f"Station {station.name}"
     else:
         convening = _convening_for_staff(payload, station_id)
         if isinstance(convening, tuple):
             return convening
+        convening_id = convening.id
         station = db.session.get(Station, station_id) if station_id else None
         label = f"{current_user.name} ({current_user.email})"
     if session_id is not None:
         session = db.session.get(ProgramSession, session_id)
-        if session is None or session.convening_id != convening.id:
+        if session is None or session.convening_id != convening_id:
             return _error(404, "There is no such session in this convening.")
+    count = services.admitted_count(convening_id, session_id)
     answer = services.check_in(
-        convening,
-        services.Scan(token, nonce, scanned_at, station, session_id, label),
+        convening_id, services.Scan(token, nonce, scanned_at, station, session_id, label)
     )
-    previous = answer.previous
     return jsonify(
         result=answer.result.value,
         label=answer.result.label,
         admitted=answer.result.admits,
         replayed=answer.replayed,
-        person=_person(answer, convening),
+        person=asdict(answer.person) if answer.person else None,
         previous=None
-        if previous is None
-        else {"at": previous.scanned_at.isoformat(), "by": previous.by_label},
-        count=services.admitted_count(convening.id, session_id),
+        if answer.previous_at is None
+        else {"at": answer.previous_at.isoformat(), "by": answer.previous_by},
+        # Counted before this scan was written: one more when it admitted someone.
+        count=count + (answer.result.admits and not answer.replayed),
     ), 200
 
 
