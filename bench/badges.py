@@ -67,7 +67,7 @@ from convening.badges.render import Badge, Page, Sheet, name_fit, plan, render_p
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.demo import data
-from convening.demo.services import load_demo, sample_attendees
+from convening.demo.services import sample_attendees
 from convening.extensions import db
 from convening.program.models import Speaker
 from convening.registration.models import Registration, RegistrationStatus, TicketType
@@ -132,14 +132,8 @@ class Target:
 def seed(engine: str, app: Flask, confirmed: int) -> Target:
     """The demo convening with `confirmed` people confirmed (plus unpaid partners), in one transaction."""
     with app.app_context():
-        slug = load_demo(registrations=0).slug
-        convening = by_slug(slug)
-        assert convening is not None
-        # The demo caps seats at its own size: lift the caps so everyone here gets one.
-        convening.capacity = None
-        for ticket_type in convening.ticket_types:
-            ticket_type.capacity = None
-        db.session.commit()
+        convening = benchkit.demo_without_limits()
+        slug = convening.slug
         started = time.perf_counter()
         lock_convening(convening.id)
         add_registrations(

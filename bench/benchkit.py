@@ -150,3 +150,18 @@ def open_convening(*, capacity: int | None = None) -> tuple[Convening, TicketTyp
     db.session.add(convening)
     db.session.commit()
     return convening, free
+
+
+def demo_without_limits() -> Convening:
+    """The demo convening (program, speakers, sponsors, no registrations) with its seat caps lifted, so a
+    benchmark can seat thousands; committed. Call inside an app context."""
+    from convening.convenings.services import by_slug
+    from convening.demo.services import load_demo
+
+    convening = by_slug(load_demo(registrations=0).slug)
+    assert convening is not None
+    convening.capacity = None
+    for ticket_type in convening.ticket_types:
+        ticket_type.capacity = None
+    db.session.commit()
+    return convening

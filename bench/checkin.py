@@ -56,7 +56,7 @@ from convening.checkin.services import create_station
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.demo import data
-from convening.demo.services import load_demo, sample_attendees
+from convening.demo.services import sample_attendees
 from convening.extensions import db
 from convening.program.models import Speaker
 from convening.registration.models import TicketType
@@ -107,14 +107,8 @@ class Seeded:
 def seed(app: Flask, people_count: int, stations: int) -> Seeded:
     """The demo convening with `people_count` confirmed people and `stations` front-door stations."""
     with app.app_context():
-        slug = load_demo(registrations=0).slug
-        convening = by_slug(slug)
-        assert convening is not None
-        # The demo caps seats at its own size: lift the caps so everyone here gets one.
-        convening.capacity = None
-        for ticket_type in convening.ticket_types:
-            ticket_type.capacity = None
-        db.session.commit()
+        convening = benchkit.demo_without_limits()
+        slug = convening.slug
         lock_convening(convening.id)
         registrations = add_registrations(
             convening, people(convening, people_count), now=utcnow(), notify=False, actor=COMMAND_LINE
