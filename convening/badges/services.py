@@ -503,14 +503,12 @@ def print_counts(convening_id: int) -> dict[str, int]:
         Registration.status == RegistrationStatus.CONFIRMED
     )
     printed = _printed()
-    total = db.session.scalar(select(func.count()).where(confirmed)) or 0
-    done = db.session.scalar(select(func.count()).where(confirmed, printed)) or 0
-    stale = (
-        db.session.scalar(
-            select(func.count()).where(confirmed, printed, _last_printed_name() != Registration.badge_name)
+    renamed = _last_printed_name() != Registration.badge_name
+    total, done, stale = db.session.execute(
+        select(func.count(), func.count().filter(printed), func.count().filter(printed, renamed)).where(
+            confirmed
         )
-        or 0
-    )
+    ).one()
     return {"confirmed": total, "printed": done, "unprinted": total - done, "name_changed": stale}
 
 

@@ -168,7 +168,20 @@ def _person(registration: Registration) -> Person:
     )
 
 
-def _answer(entry: CheckIn, *, replayed: bool) -> Answer:
+def _answer(
+    result: CheckInResult, registration: Registration | None, previous: CheckIn | None, *, replayed: bool
+) -> Answer:
+    return Answer(
+        result,
+        _person(registration) if registration else None,
+        previous.scanned_at if previous else None,
+        previous.by_label if previous else "",
+        replayed,
+    )
+
+
+def _earlier_answer(entry: CheckIn) -> Answer:
+    """The answer a scan already written gave, for its nonce sent again."""
     registration = (
         db.session.get(Registration, entry.registration_id, options=[joinedload(Registration.ticket_type)])
         if entry.registration_id
@@ -177,13 +190,7 @@ def _answer(entry: CheckIn, *, replayed: bool) -> Answer:
     previous = None
     if entry.result == CheckInResult.ALREADY_CHECKED_IN and registration is not None:
         previous = _admission(registration.id, entry.session_id)
-    return Answer(
-        entry.result,
-        _person(registration) if registration else None,
-        previous.scanned_at if previous else None,
-        previous.by_label if previous else "",
-        replayed,
-    )
+    return _answer(entry.result, registration, previous, replayed=True)
 
 
 STATUS_RESULTS = {
@@ -211,13 +218,7 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
             if previous is not None:
                 result = CheckInResult.ALREADY_CHECKED_IN
     # Built before the scan is added: a repeated nonce must surface at the commit below, not in a query.
-    answer = Answer(
-        result,
-        _person(registration) if registration else None,
-        previous.scanned_at if previous else None,
-        previous.by_label if previous else "",
-        replayed=False,
-    )
+    answer = _answer(result, registration, previous, replayed=False)
     db.session.add(
         CheckIn(
             convening_id=convening_id,
@@ -245,7 +246,7 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
         )
         if earlier is None:
             raise
-        return _answer(earlier, replayed=True)
+        return _earlier_answer(earlier)
     return answer
 
 
