@@ -101,7 +101,7 @@ def test_a_new_station_shows_its_link_and_qr_once_and_keeps_only_the_digest(app:
 
     [station] = stations(app)
     assert (station.name, station.session_id) == ("Room 101", workshop)
-    assert station.key_digest == services.key_digest(key)
+    assert station.key_digest == services.digest(key)
     listing = client.get(console_url()).get_data(as_text=True)
     assert key not in listing
     assert "Room 101" in listing

@@ -89,3 +89,23 @@ class CheckIn(db.Model):
     # Staff let someone in despite the answer (a wrong session they may attend after all).
     overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     by_label: Mapped[str] = mapped_column(String(300), default="")
+    # What an offline station showed when it decided the scan itself; None when we answered it. A badge
+    # shown green offline that we found admitted already is a conflict: someone got in twice.
+    local_result: Mapped[CheckInResult | None] = mapped_column(
+        enum_type(CheckInResult, "check_in_local_result")
+    )
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.local_result == CheckInResult.OK and self.result != CheckInResult.OK
+
+
+class CheckInUndo(db.Model):
+    """An admission taken back moments after it (the wrong name tapped): appended, never deleted."""
+
+    __tablename__ = "check_in_undos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id", ondelete="CASCADE"), unique=True)
+    undone_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_label: Mapped[str] = mapped_column(String(300), default="")

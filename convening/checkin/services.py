@@ -7,19 +7,20 @@ device makes a retried or replayed scan return the first answer without a second
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from convening.audit.services import Actor, record
-from convening.badges.services import role_of
+from convening.badges.services import role_of, speaker_emails
 from convening.badges.tokens import normalize
-from convening.checkin.models import CheckIn, CheckInResult, Station
+from convening.checkin.models import CheckIn, CheckInResult, CheckInUndo, Station
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.problems import Refused
@@ -30,8 +31,9 @@ from convening.sqltypes import utcnow
 STATION_KEY_PREFIX = "cst_"
 
 
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def digest(secret: str) -> str:
+    """SHA-256, hex: what we keep of a station key, and what a roster holds of a badge token."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def create_station(convening: Convening, name: str, *, session_id: int | None, a
         convening_id=convening.id,
         name=name,
         session_id=session_id,
-        key_digest=key_digest(key),
+        key_digest=digest(key),
         created_by_label=actor.label[:300],
     )
     db.session.add(station)
@@ -78,20 +80,22 @@ def station_for_key(key: str) -> Station | None:
     """The active station a bearer key belongs to; None for an unknown or revoked key."""
     if not key.startswith(STATION_KEY_PREFIX) or len(key) > 100:
         return None
-    station = db.session.scalar(select(Station).where(Station.key_digest == key_digest(key)))
+    station = db.session.scalar(select(Station).where(Station.key_digest == digest(key)))
     return station if station is not None and station.is_active else None
 
 
 @dataclass(frozen=True)
 class Scan:
-    """One scan as a device sends it."""
+    """One scan as a device sends it: a badge's text, or a registration picked by name search."""
 
-    text: str  # what the scanner read or the volunteer typed
+    text: str  # what the scanner read or the volunteer typed; "" when picked by name
     nonce: str
     scanned_at: datetime
     station: Station | None
     session_id: int | None  # the door it was scanned at; None: the front door
     by_label: str
+    registration_id: int | None = None  # picked from the roster's name search instead of scanned
+    local_result: CheckInResult | None = None  # what an offline station showed when it decided alone
 
 
 @dataclass(frozen=True)
@@ -118,51 +122,57 @@ class Answer:
 LAST_SEEN_EVERY = timedelta(seconds=30)
 
 
-def _locked_registration(convening_id: int, token: str) -> Registration | None:
-    """The badge's registration, locked until commit: a row lock on PostgreSQL, the write lock on SQLite."""
-    query = (
-        select(Registration)
-        .where(Registration.convening_id == convening_id, Registration.badge_token == token)
-        .options(joinedload(Registration.ticket_type))
-    )
+def _locked_registration(convening_id: int, which: ColumnElement[bool]) -> Registration | None:
+    """The registration `which` picks, locked until commit (a row lock; on SQLite, the write lock)."""
+    mine = (Registration.convening_id == convening_id, which)
+    query = select(Registration).where(*mine).options(joinedload(Registration.ticket_type))
     if db.session.get_bind().dialect.name == "sqlite":
         # SELECT ... FOR UPDATE locks nothing there; a no-op UPDATE takes the database's write lock.
         db.session.execute(
-            update(Registration)
-            .where(Registration.convening_id == convening_id, Registration.badge_token == token)
-            .values(id=Registration.id),
+            update(Registration).where(*mine).values(id=Registration.id),
             execution_options={"synchronize_session": False},
         )
         return db.session.scalar(query)
     return db.session.scalar(query.with_for_update(of=Registration))
 
 
+def _at_door(session_id: int | None) -> ColumnElement[bool]:
+    return CheckIn.session_id.is_(None) if session_id is None else CheckIn.session_id == session_id
+
+
+def _standing() -> ColumnElement[bool]:
+    """An admission nobody took back."""
+    return and_(
+        CheckIn.result == CheckInResult.OK,
+        ~exists().where(CheckInUndo.check_in_id == CheckIn.id),
+    )
+
+
 def _admission(registration_id: int, session_id: int | None) -> CheckIn | None:
     return db.session.scalars(
         select(CheckIn)
-        .where(
-            CheckIn.registration_id == registration_id,
-            CheckIn.session_id.is_(None) if session_id is None else CheckIn.session_id == session_id,
-            CheckIn.result == CheckInResult.OK,
-        )
+        .where(CheckIn.registration_id == registration_id, _at_door(session_id), _standing())
         .order_by(CheckIn.scanned_at, CheckIn.id)
         .limit(1)
     ).first()
 
 
-def _person(registration: Registration) -> Person:
-    is_speaker = db.session.scalar(
-        select(
-            exists().where(
-                Speaker.convening_id == registration.convening_id,
-                func.lower(Speaker.email) == registration.email.lower(),
+def _person(registration: Registration, speakers: set[str] | None = None) -> Person:
+    """The screen's view of a registration; `speakers` (their emails) when known, else looked up."""
+    if speakers is None:
+        is_speaker = db.session.scalar(
+            select(
+                exists().where(
+                    Speaker.convening_id == registration.convening_id,
+                    func.lower(Speaker.email) == registration.email.lower(),
+                )
             )
         )
-    )
+        speakers = {registration.email.lower()} if is_speaker else set()
     return Person(
         name=registration.full_name,
         badge_name=registration.badge_name,
-        role=role_of(registration, {registration.email.lower()} if is_speaker else set()).label,
+        role=role_of(registration, speakers).label,
         ticket=registration.ticket_type.name,
         notes=(registration.accessibility_needs,) if registration.accessibility_needs else (),
     )
@@ -206,8 +216,15 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
     The answer is built before the commit, from rows already loaded. A nonce seen before is found by the
     unique constraint when the scan is written; that earlier scan's answer is returned instead.
     """
-    token = normalize(scan.text)
-    registration = _locked_registration(convening_id, token) if token is not None else None
+    if scan.registration_id is not None:
+        registration = _locked_registration(convening_id, Registration.id == scan.registration_id)
+    else:
+        token = normalize(scan.text)
+        registration = (
+            _locked_registration(convening_id, Registration.badge_token == token)
+            if token is not None
+            else None
+        )
     previous = None
     if registration is None:
         result = CheckInResult.UNKNOWN
@@ -230,6 +247,7 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
             scanned_text="" if registration else scan.text[:80],
             scanned_at=scan.scanned_at,
             by_label=scan.by_label[:300],
+            local_result=scan.local_result,
         )
     )
     now = utcnow()
@@ -255,13 +273,81 @@ def admitted_count(convening_id: int, session_id: int | None) -> int:
     return (
         db.session.scalar(
             select(func.count(func.distinct(CheckIn.registration_id))).where(
-                CheckIn.convening_id == convening_id,
-                CheckIn.session_id.is_(None) if session_id is None else CheckIn.session_id == session_id,
-                CheckIn.result == CheckInResult.OK,
+                CheckIn.convening_id == convening_id, _at_door(session_id), _standing()
             )
         )
         or 0
     )
+
+
+# The page offers Undo for ten seconds; the slack covers a slow network, not second thoughts.
+UNDO_WITHIN = timedelta(minutes=2)
+
+
+class UndoOutcome(enum.Enum):
+    UNDONE = "undone"
+    NOT_FOUND = "not_found"  # no admission with that nonce from this station
+    TOO_LATE = "too_late"
+    ALREADY_UNDONE = "already_undone"
+
+
+def undo(convening_id: int, nonce: str, *, station: Station | None, by_label: str) -> UndoOutcome:
+    """Take back an admission moments after it, by its scan's nonce; a station only its own. Commits."""
+    entry = db.session.scalar(
+        select(CheckIn).where(CheckIn.convening_id == convening_id, CheckIn.nonce == nonce)
+    )
+    if entry is None or entry.result != CheckInResult.OK:
+        return UndoOutcome.NOT_FOUND
+    if station is not None and entry.station_id != station.id:
+        return UndoOutcome.NOT_FOUND
+    if utcnow() - entry.recorded_at > UNDO_WITHIN:
+        return UndoOutcome.TOO_LATE
+    db.session.add(CheckInUndo(check_in_id=entry.id, by_label=by_label[:300]))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the unique check_in_id: a second tap, or two devices at once
+        db.session.rollback()
+        return UndoOutcome.ALREADY_UNDONE
+    return UndoOutcome.UNDONE
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One person as an offline station needs them: enough to decide a scan and to find a name."""
+
+    id: int
+    token_hash: str  # the badge token's digest: the roster never holds a working token
+    person: Person
+    status: CheckInResult  # what a scan answers before "already checked in" is considered
+    admitted_at: datetime | None  # at this door
+
+
+def roster(convening_id: int, session_id: int | None) -> list[RosterEntry]:
+    """Everyone registered, in name order, with their admission at this door: three queries in all."""
+    speakers = speaker_emails(convening_id)
+    admitted = dict(
+        db.session.execute(
+            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+            .where(CheckIn.convening_id == convening_id, _at_door(session_id), _standing())
+            .group_by(CheckIn.registration_id)
+        ).all()
+    )
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.convening_id == convening_id)
+        .options(joinedload(Registration.ticket_type))
+        .order_by(Registration.family_name, Registration.first_name, Registration.id)
+    )
+    return [
+        RosterEntry(
+            id=registration.id,
+            token_hash=digest(registration.badge_token),
+            person=_person(registration, speakers),
+            status=STATUS_RESULTS.get(registration.status, CheckInResult.OK),
+            admitted_at=admitted.get(registration.id),
+        )
+        for registration in registrations
+    ]
 
 
 def station_for_digest(digest: str) -> Station | None:
