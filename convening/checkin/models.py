@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from convening.extensions import db
@@ -70,6 +70,14 @@ class CheckIn(db.Model):
         UniqueConstraint("convening_id", "nonce"),
         Index("ix_check_ins_registration_session", "registration_id", "session_id"),
         Index("ix_check_ins_convening_scanned", "convening_id", "scanned_at"),
+        # The admissions at each door, counted on every scan.
+        Index(
+            "ix_check_ins_admissions",
+            "convening_id",
+            "session_id",
+            postgresql_where=text("result = 'ok'"),
+            sqlite_where=text("result = 'ok'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

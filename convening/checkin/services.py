@@ -122,18 +122,33 @@ class Answer:
 LAST_SEEN_EVERY = timedelta(seconds=30)
 
 
-def _locked_registration(convening_id: int, which: ColumnElement[bool]) -> Registration | None:
-    """The registration `which` picks, locked until commit (a row lock; on SQLite, the write lock)."""
+def _speaks() -> ColumnElement[bool]:
+    """The registration's email is a speaker's: read with the row, not in a query of its own."""
+    return (
+        exists()
+        .where(
+            Speaker.convening_id == Registration.convening_id,
+            func.lower(Speaker.email) == func.lower(Registration.email),
+        )
+        .correlate(Registration)
+    )
+
+
+def _locked_registration(convening_id: int, which: ColumnElement[bool]) -> tuple[Registration, bool] | None:
+    """The registration `which` picks and whether they speak, locked until commit (a row lock; on SQLite,
+    the write lock)."""
     mine = (Registration.convening_id == convening_id, which)
-    query = select(Registration).where(*mine).options(joinedload(Registration.ticket_type))
+    query = select(Registration, _speaks()).where(*mine).options(joinedload(Registration.ticket_type))
     if db.session.get_bind().dialect.name == "sqlite":
         # SELECT ... FOR UPDATE locks nothing there; a no-op UPDATE takes the database's write lock.
         db.session.execute(
             update(Registration).where(*mine).values(id=Registration.id),
             execution_options={"synchronize_session": False},
         )
-        return db.session.scalar(query)
-    return db.session.scalar(query.with_for_update(of=Registration))
+    else:
+        query = query.with_for_update(of=Registration)
+    row = db.session.execute(query).first()
+    return (row[0], bool(row[1])) if row else None
 
 
 def _at_door(session_id: int | None) -> ColumnElement[bool]:
@@ -157,18 +172,8 @@ def _admission(registration_id: int, session_id: int | None) -> CheckIn | None:
     ).first()
 
 
-def _person(registration: Registration, speakers: set[str] | None = None) -> Person:
-    """The screen's view of a registration; `speakers` (their emails) when known, else looked up."""
-    if speakers is None:
-        is_speaker = db.session.scalar(
-            select(
-                exists().where(
-                    Speaker.convening_id == registration.convening_id,
-                    func.lower(Speaker.email) == registration.email.lower(),
-                )
-            )
-        )
-        speakers = {registration.email.lower()} if is_speaker else set()
+def _person(registration: Registration, speakers: set[str]) -> Person:
+    """The screen's view of a registration; `speakers` holds the speakers' emails (or just theirs)."""
     return Person(
         name=registration.full_name,
         badge_name=registration.badge_name,
@@ -179,11 +184,19 @@ def _person(registration: Registration, speakers: set[str] | None = None) -> Per
 
 
 def _answer(
-    result: CheckInResult, registration: Registration | None, previous: CheckIn | None, *, replayed: bool
+    result: CheckInResult,
+    found: tuple[Registration, bool] | None,
+    previous: CheckIn | None,
+    *,
+    replayed: bool,
 ) -> Answer:
+    person = None
+    if found is not None:
+        registration, speaks = found
+        person = _person(registration, {registration.email.lower()} if speaks else set())
     return Answer(
         result,
-        _person(registration) if registration else None,
+        person,
         previous.scanned_at if previous else None,
         previous.by_label if previous else "",
         replayed,
@@ -192,15 +205,19 @@ def _answer(
 
 def _earlier_answer(entry: CheckIn) -> Answer:
     """The answer a scan already written gave, for its nonce sent again."""
-    registration = (
-        db.session.get(Registration, entry.registration_id, options=[joinedload(Registration.ticket_type)])
+    row = (
+        db.session.execute(
+            select(Registration, _speaks())
+            .where(Registration.id == entry.registration_id)
+            .options(joinedload(Registration.ticket_type))
+        ).first()
         if entry.registration_id
         else None
     )
     previous = None
-    if entry.result == CheckInResult.ALREADY_CHECKED_IN and registration is not None:
-        previous = _admission(registration.id, entry.session_id)
-    return _answer(entry.result, registration, previous, replayed=True)
+    if entry.result == CheckInResult.ALREADY_CHECKED_IN and entry.registration_id is not None:
+        previous = _admission(entry.registration_id, entry.session_id)
+    return _answer(entry.result, (row[0], bool(row[1])) if row else None, previous, replayed=True)
 
 
 STATUS_RESULTS = {
@@ -217,14 +234,15 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
     unique constraint when the scan is written; that earlier scan's answer is returned instead.
     """
     if scan.registration_id is not None:
-        registration = _locked_registration(convening_id, Registration.id == scan.registration_id)
+        found = _locked_registration(convening_id, Registration.id == scan.registration_id)
     else:
         token = normalize(scan.text)
-        registration = (
+        found = (
             _locked_registration(convening_id, Registration.badge_token == token)
             if token is not None
             else None
         )
+    registration = found[0] if found else None
     previous = None
     if registration is None:
         result = CheckInResult.UNKNOWN
@@ -235,7 +253,7 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
             if previous is not None:
                 result = CheckInResult.ALREADY_CHECKED_IN
     # Built before the scan is added: a repeated nonce must surface at the commit below, not in a query.
-    answer = _answer(result, registration, previous, replayed=False)
+    answer = _answer(result, found, previous, replayed=False)
     db.session.add(
         CheckIn(
             convening_id=convening_id,
@@ -270,14 +288,22 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
 
 def admitted_count(convening_id: int, session_id: int | None) -> int:
     """People checked in at this door so far."""
-    return (
-        db.session.scalar(
-            select(func.count(func.distinct(CheckIn.registration_id))).where(
-                CheckIn.convening_id == convening_id, _at_door(session_id), _standing()
-            )
-        )
-        or 0
+    admissions = (
+        CheckIn.convening_id == convening_id,
+        _at_door(session_id),
+        CheckIn.result == CheckInResult.OK,
     )
+    # The row lock leaves one "ok" per person and door, so rows are people: counted from the partial index,
+    # less the few taken back, rather than checking every admission for an undo.
+    admitted = select(func.count()).select_from(CheckIn).where(*admissions).scalar_subquery()
+    undone = (
+        select(func.count())
+        .select_from(CheckInUndo)
+        .join(CheckIn, CheckIn.id == CheckInUndo.check_in_id)
+        .where(*admissions)
+        .scalar_subquery()
+    )
+    return db.session.scalar(select(admitted - undone)) or 0
 
 
 # The page offers Undo for ten seconds; the slack covers a slow network, not second thoughts.
