@@ -17,6 +17,8 @@ from sqlalchemy.orm import aliased
 
 from convening.badges.models import BadgeRole
 from convening.badges.services import Selection, badges_for, choose, role_of
+from convening.checkin import services as checkin
+from convening.checkin.models import CheckIn, CheckInResult, CheckInUndo, Station
 from convening.extensions import db
 from convening.images.models import ImagePurpose
 from convening.models import (
@@ -311,3 +313,29 @@ def test_demo_prints_confirmed_badges_of_every_role_in_every_script(app: Flask) 
             "Світлана Мельник",  # Cyrillic
         ):
             assert name in names, name
+
+
+def test_demo_holds_a_first_morning_at_the_doors(app: Flask) -> None:
+    run_demo(app, "--registrations", "60")
+    with app.app_context():
+        convening = db.session.scalars(select(Convening).where(Convening.slug == "demo")).one()
+        stations = db.session.scalars(select(Station).order_by(Station.id)).all()
+        assert [station.session_id is None for station in stations] == [True, True, False]
+        entries = db.session.scalars(select(CheckIn)).all()
+        confirmed = db.session.scalar(
+            select(func.count(Registration.id)).where(Registration.status == RegistrationStatus.CONFIRMED)
+        )
+        admitted = checkin.admitted_count(convening.id, None)
+        assert confirmed // 2 <= admitted <= confirmed // 2 + 1  # half arrived, plus the offline pair
+        results = Counter(entry.result for entry in entries)
+        assert results[CheckInResult.ALREADY_CHECKED_IN] >= 2
+        assert results[CheckInResult.UNKNOWN] == 1
+        assert [entry.is_conflict for entry in entries].count(True) == 1
+        assert db.session.scalar(select(func.count(CheckInUndo.id))) == 1
+        assert checkin.admitted_count(convening.id, stations[2].session_id) >= 1
+        # Everyone came in that first morning, in the convening's time zone.
+        zone = ZoneInfo(convening.timezone)
+        days = {entry.scanned_at.astimezone(zone).date() for entry in entries if entry.session_id is None}
+        assert days == {convening.starts_on}
+    run_demo(app, "--registrations", "60")
+    assert count(app, CheckIn) == len(entries)

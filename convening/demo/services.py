@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import enum
 import random
+import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from itertools import islice
+from typing import Any
 
 from sqlalchemy import func, select
 
 from convening.audit.services import Actor
 from convening.badges.models import BadgeRole
+from convening.checkin.models import CheckInResult, Station
+from convening.checkin.services import Scan, check_in, create_station, undo
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.demo import data, pictures
@@ -73,6 +77,8 @@ def load_demo(registrations: int = 200, *, seed: int = 2027) -> DemoSummary:
     if convening is None:
         convening = _create_convening()
     added = _top_up_registrations(convening, registrations, seed)
+    if created:
+        _add_check_ins(convening, seed)
     return DemoSummary(
         convening_name=convening.name,
         slug=convening.slug,
@@ -299,6 +305,71 @@ def _top_up_registrations(convening: Convening, target: int, seed: int) -> int:
                 actor=DEMO_DATA,
             )
     return len(newcomers)
+
+
+# --- the first morning at the doors ---------------------------------------------------------------------
+
+DOORS_OPEN = time(7, 45)
+
+
+def _add_check_ins(convening: Convening, seed: int) -> None:
+    """The first morning as the check-in dashboard would show it at 9:30: about half the confirmed people in,
+    through two front-door stations and one workshop door, with the usual mishaps (a badge scanned twice,
+    a stranger's code, an unpaid person, a wrong name taken back, and two offline stations that both let
+    one person in)."""
+    rng = random.Random(seed)
+    front = create_station(convening, "Front door · left", session_id=None, actor=DEMO_DATA).station
+    side = create_station(convening, "Front door · right", session_id=None, actor=DEMO_DATA).station
+    workshop = db.session.scalars(
+        select(ProgramSession)
+        .join(TimeSlot, TimeSlot.id == ProgramSession.time_slot_id)
+        .where(ProgramSession.convening_id == convening.id, ProgramSession.kind == SessionKind.BREAKOUT)
+        .order_by(TimeSlot.starts_at, ProgramSession.id)
+        .limit(1)
+    ).first()
+    door = create_station(
+        convening, "Workshop door", session_id=workshop.id if workshop else None, actor=DEMO_DATA
+    ).station
+    people = list(
+        db.session.execute(
+            select(Registration.id, Registration.badge_token, Registration.status)
+            .where(Registration.convening_id == convening.id)
+            .order_by(Registration.id)
+        )
+    )
+    confirmed = [
+        (number, token) for number, token, status in people if status == RegistrationStatus.CONFIRMED
+    ]
+    arriving = rng.sample(confirmed, len(confirmed) // 2)
+    opens = _local_to_utc(0, DOORS_OPEN)
+
+    def scan(station: Station, text: str, at: datetime, **extra: Any) -> str:
+        nonce = secrets.token_hex(8)
+        label = f"Station {station.name}"
+        check_in(convening.id, Scan(text, nonce, at, station, station.session_id, label, **extra))
+        return nonce
+
+    for index, (_, token) in enumerate(arriving):
+        # Most arrive in the half hour before the 8:30 opening keynote.
+        at = opens + timedelta(minutes=min(104, int(rng.triangular(0, 105, 40))), seconds=rng.randrange(60))
+        scan(front if index % 2 else side, token, at)
+        if index % 25 == 3:  # a second scan of the same badge at the other station, moments later
+            scan(side if index % 2 else front, token, at + timedelta(seconds=40))
+    scan(front, "https://example.org/not-a-badge", opens + timedelta(minutes=30))
+    unpaid = [token for _, token, status in people if status == RegistrationStatus.PENDING_PAYMENT]
+    if unpaid:
+        scan(side, unpaid[0], opens + timedelta(minutes=35))
+    late = [person for person in confirmed if person not in arriving]
+    if len(late) >= 2:
+        # A volunteer tapped the wrong name in the search and took it back.
+        wrong = scan(front, "", opens + timedelta(minutes=50), registration_id=late[0][0])
+        undo(convening.id, wrong, station=front, by_label=f"Station {front.name}")
+        # The Wi-Fi dropped: both stations let the same person in, and synced afterwards.
+        scan(front, late[1][1], opens + timedelta(minutes=62), local_result=CheckInResult.OK)
+        scan(side, late[1][1], opens + timedelta(minutes=64), local_result=CheckInResult.OK)
+    if workshop is not None and workshop.time_slot is not None:
+        for _, token in arriving[: max(1, len(arriving) // 6)]:
+            scan(door, token, workshop.time_slot.starts_at - timedelta(minutes=rng.randrange(1, 8)))
 
 
 def _mark_paid(registration: Registration, moment: datetime) -> None:
