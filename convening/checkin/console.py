@@ -6,7 +6,7 @@ page is not cached and the key never appears in a console URL or a flashed messa
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from convening.accounts.access import current_actor, owned_or_404, role_required
@@ -14,12 +14,14 @@ from convening.accounts.models import StaffRole
 from convening.badges.qr import qr_png
 from convening.checkin import services
 from convening.checkin.console_forms import StationForm
+from convening.checkin.dashboard import checkin_dashboard
 from convening.checkin.models import Station
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.forms import show_problems
 from convening.images.processing import data_uri
 from convening.problems import Refused
+from convening.sqltypes import utcnow
 from convening.urls import external_url
 
 bp = Blueprint("checkin_console", __name__, url_prefix="/staff/c/<slug:slug>/checkin")
@@ -79,3 +81,20 @@ def revoke(slug: str, station_id: int) -> Response:
     else:
         flash(f"{station.name} was already revoked.", "info")
     return redirect(url_for(".index", slug=slug), 303)
+
+
+@bp.get("/dashboard")
+@role_required(StaffRole.VOLUNTEER)
+def dashboard(slug: str) -> Response:
+    """The live dashboard; with ?part=1 only its body, which static/js/live.js swaps in every few seconds."""
+    convening = _convening(slug)
+    part = request.args.get("part") == "1"
+    response = make_response(
+        render_template(
+            "checkin/console/_dashboard_body.html" if part else "checkin/console/dashboard.html",
+            convening=convening,
+            figures=checkin_dashboard(convening.id, convening.zone, utcnow()),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -155,7 +155,7 @@ def _at_door(session_id: int | None) -> ColumnElement[bool]:
     return CheckIn.session_id.is_(None) if session_id is None else CheckIn.session_id == session_id
 
 
-def _standing() -> ColumnElement[bool]:
+def standing() -> ColumnElement[bool]:
     """An admission nobody took back."""
     return and_(
         CheckIn.result == CheckInResult.OK,
@@ -166,7 +166,7 @@ def _standing() -> ColumnElement[bool]:
 def _admission(registration_id: int, session_id: int | None) -> CheckIn | None:
     return db.session.scalars(
         select(CheckIn)
-        .where(CheckIn.registration_id == registration_id, _at_door(session_id), _standing())
+        .where(CheckIn.registration_id == registration_id, _at_door(session_id), standing())
         .order_by(CheckIn.scanned_at, CheckIn.id)
         .limit(1)
     ).first()
@@ -354,7 +354,7 @@ def roster(convening_id: int, session_id: int | None) -> list[RosterEntry]:
     admitted = dict(
         db.session.execute(
             select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
-            .where(CheckIn.convening_id == convening_id, _at_door(session_id), _standing())
+            .where(CheckIn.convening_id == convening_id, _at_door(session_id), standing())
             .group_by(CheckIn.registration_id)
         ).all()
     )

@@ -116,7 +116,7 @@ def registrations_by_day(convening: Convening) -> dict[date, int]:
     The database groups them by quarter hour of UTC, which neither engine needs a time zone table for,
     and each quarter hour falls wholly on one local day.
     """
-    quarter = _quarter_hour(Registration.created_at)
+    quarter = quarter_hour(Registration.created_at)
     rows = db.session.execute(
         select(quarter, func.count()).where(Registration.convening_id == convening.id).group_by(quarter)
     )
@@ -127,7 +127,7 @@ def registrations_by_day(convening: Convening) -> dict[date, int]:
     return dict(daily)
 
 
-def _quarter_hour(column: ColumnElement[datetime]) -> ColumnElement[int]:
+def quarter_hour(column: ColumnElement[datetime]) -> ColumnElement[int]:
     """Quarter hours since 1970 of a stored UTC time (SQLite keeps it as text, PostgreSQL as timestamptz)."""
     if db.session.get_bind().dialect.name == "sqlite":
         seconds = cast(func.strftime("%s", column), BigInteger)
