@@ -83,6 +83,26 @@ def revoke(slug: str, station_id: int) -> Response:
     return redirect(url_for(".index", slug=slug), 303)
 
 
+@bp.get("/scan")
+@role_required(StaffRole.VOLUNTEER)
+def scan(slug: str) -> Response:
+    """The volunteer page for a signed-in account: it scans for the convening at the front door, with no
+    station (and so without the station's offline copy of the page; scans still queue while offline)."""
+    convening = _convening(slug)
+    response = make_response(
+        render_template(
+            "checkin/station_home.html",
+            station=None,
+            scanning=True,
+            volunteer=True,
+            convening=convening,
+            door="Front door",
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/dashboard")
 @role_required(StaffRole.VOLUNTEER)
 def dashboard(slug: str) -> Response:

@@ -7,7 +7,10 @@ staff revoke the station.
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from convening.checkin import services
@@ -58,6 +61,7 @@ def station_home() -> Response:
         render_template(
             "checkin/station_home.html",
             station=station,
+            scanning=station is not None,
             unpaired=unpaired and station is None,
             convening=db.session.get(Convening, station.convening_id) if station else None,
             door=services.door_of(station) if station else None,
@@ -70,6 +74,30 @@ def unpair() -> Response:
     """The volunteer hands the device back: it stops acting as the station (the key stays valid)."""
     session.pop(SESSION_KEY, None)
     return redirect(url_for(".station_home"), 303)
+
+
+# The folders of the files the service worker keeps for offline use: any change in them renames its cache.
+SHELL_FOLDERS = ("css", "js", "vendor")
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """The station page's service worker, served from /checkin/ so that its scope covers the page.
+
+    Its cache is named after a digest of the files it keeps, so a deploy that changes one makes browsers
+    install the new worker, which drops the old copies; `no-cache` makes them ask for it each time.
+    """
+    static = Path(current_app.static_folder or "static")
+    source = (static / "js" / "checkin-sw.js").read_bytes()
+    digest = hashlib.sha256(source)
+    for folder in SHELL_FOLDERS:
+        for path in sorted((static / folder).glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    body = source.replace(b"__VERSION__", digest.hexdigest()[:16].encode())
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _no_store(html: str) -> Response:
