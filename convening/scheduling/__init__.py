@@ -1,0 +1,1 @@
+"""Breakout workshops: sign-up, waiting lists, the optimal assignment and automatic timetabling."""
