@@ -10,9 +10,18 @@ from convening.jobs.models import Job
 from convening.mail.models import OutboxMessage
 from convening.program.models import ProgramSession, Room, SessionSpeaker, Speaker, TimeSlot, Track
 from convening.registration.models import Registration, RegistrationImport, StaffNote, TicketType
+from convening.scheduling.models import (
+    AssignmentRun,
+    SpeakerUnavailability,
+    TimetableProposal,
+    WorkshopChoice,
+    WorkshopInterest,
+    WorkshopSeat,
+)
 from convening.sponsors.models import Sponsor, SponsorTier
 
 __all__ = [
+    "AssignmentRun",
     "AuditEntry",
     "BadgeBatch",
     "BadgePrint",
@@ -26,6 +35,7 @@ __all__ = [
     "Room",
     "SessionSpeaker",
     "Speaker",
+    "SpeakerUnavailability",
     "Sponsor",
     "SponsorTier",
     "StaffNote",
@@ -34,5 +44,9 @@ __all__ = [
     "StoredImage",
     "TicketType",
     "TimeSlot",
+    "TimetableProposal",
     "Track",
+    "WorkshopChoice",
+    "WorkshopInterest",
+    "WorkshopSeat",
 ]

@@ -7,10 +7,21 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convening.extensions import db
+from convening.scheduling.enums import SignupMode
 from convening.sqltypes import UTCDateTime, enum_type
 
 if TYPE_CHECKING:
@@ -92,13 +103,24 @@ class TimeSlot(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[SlotKind] = mapped_column(enum_type(SlotKind, "slot_kind"))
     label: Mapped[str] = mapped_column(String(120), default="")
+    # Breakout slots only: how attendees get their workshop, and until when they may rank choices.
+    signup_mode: Mapped[SignupMode] = mapped_column(
+        enum_type(SignupMode, "signup_mode"), default=SignupMode.FIRST_COME, server_default="first_come"
+    )
+    choices_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ProgramSession(db.Model):
     """A Session of DESIGN.md (keynote, plenary, breakout workshop or meal), named apart from db.session."""
 
     __tablename__ = "program_sessions"
-    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        # A room's capacity, when the session has none, is held by the conditional UPDATE that takes a seat.
+        CheckConstraint(
+            "seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)", name="seats_within_capacity"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The calendar UID: kept through edits and moves, so calendars update the event instead of adding one.
@@ -114,6 +136,10 @@ class ProgramSession(db.Model):
     )
     # None: the room's capacity.
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Breakout workshops: people seated now (the waiting list is not counted).
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Staff fixed its slot and room: automatic timetabling leaves it where it is.
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     track: Mapped[Track | None] = relationship()
     room: Mapped[Room | None] = relationship()
