@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from convening.registration.console import bp as registration_console_bp
     from convening.registration.imports_console import bp as registration_imports_bp
     from convening.registration.views import bp as registration_bp
+    from convening.scheduling.console import bp as breakouts_console_bp
+    from convening.scheduling.timetable_console import bp as timetable_console_bp
+    from convening.scheduling.views import bp as workshops_bp
     from convening.sponsors.console import bp as sponsors_console_bp
     from convening.sponsors.views import bp as sponsors_bp
     from convening.staff.views import bp as staff_bp
@@ -124,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
         checkin_api_bp,
         checkin_console_bp,
         checkin_pairing_bp,
+        workshops_bp,
+        breakouts_console_bp,
+        timetable_console_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -172,6 +178,8 @@ def _register_commands(app: Flask) -> None:
     from convening.jobs.cli import worker_command
     from convening.mail.cli import mail_cli
     from convening.registration.cli import registrations_cli
+    from convening.scheduling import timetable_cli  # noqa: F401 - adds `schedule timetable`
+    from convening.scheduling.cli import schedule_cli
 
     for command in (
         demo_command,
@@ -182,6 +190,7 @@ def _register_commands(app: Flask) -> None:
         convening_cli,
         badges_cli,
         stations_cli,
+        schedule_cli,
     ):
         app.cli.add_command(command)
 

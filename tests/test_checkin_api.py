@@ -10,6 +10,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -260,6 +261,11 @@ def test_stations_are_created_from_the_command_line(app: Flask) -> None:
     )
     assert result.exit_code == 0, result.output
     key = result.output.split("Bearer key (shown once, keep it like a password): ")[1].strip()
+    link = result.output.split("Pairing link (open it on the volunteer's phone): ")[1].split()[0]
+    assert link.endswith(f"/checkin/pair/{key}")
+    pairing = app.test_client().get(urlsplit(link).path)
+    assert pairing.status_code == 200
+    assert "Front door" in pairing.get_data(as_text=True)
     with app.app_context():
         station = services.station_for_key(key)
         assert station is not None

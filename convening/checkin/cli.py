@@ -21,12 +21,14 @@ stations_cli = AppGroup("stations", help="Check-in stations.")
     "--session", "session_id", type=click.IntRange(min=1), help="A session's id: its door's station."
 )
 def create_command(slug: str, name: str, session_id: int | None) -> None:
-    """Create a station and print its bearer key (shown once) for the check-in API."""
+    """Create a station and print its pairing link and bearer key (both shown once)."""
     convening = convening_named(slug)
     try:
         created = services.create_station(convening, name, session_id=session_id, actor=COMMAND_LINE)
     except Refused as error:
         raise click.UsageError(" ".join(error.problems.values())) from None
     click.echo(f"Station {created.station.id}: {created.station.name} ({convening.name})")
+    link = external_url("checkin_pairing.pair", key=created.key)
+    click.echo(f"Pairing link (open it on the volunteer's phone): {link}")
     click.echo(f"Check-in API: {external_url('checkin_api.checkin')}")
     click.echo(f"Bearer key (shown once, keep it like a password): {created.key}")
