@@ -262,6 +262,10 @@
       person.admitted_at = body.scanned_at;
       person.here = true;
       await saveRoster();
+    } else if (person && answer.previous && !person.admitted_at) {
+      // Admitted at another station since the roster came: an offline scan must say so too.
+      person.admitted_at = answer.previous.at;
+      await saveRoster();
     }
   }
 
