@@ -33,6 +33,7 @@ from convening.program.console_forms import (
     TrackForm,
 )
 from convening.program.models import ProgramSession, Room, SessionSpeaker, TimeSlot, Track
+from convening.scheduling.timetabling import set_pinned
 
 bp = Blueprint("program_console", __name__, url_prefix="/staff/c/<slug:slug>/program")
 
@@ -323,6 +324,7 @@ def session_new(slug: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             session = services.add_session(convening, form.details(), actor=current_actor())
+            set_pinned(convening, session, form.pinned.data, actor=current_actor())
         except Refused as error:
             show_problems(form, error)
         else:
@@ -375,6 +377,7 @@ def session_edit(slug: str, session_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             changed = services.update_session(convening, session, form.details(), actor=current_actor())
+            changed = set_pinned(convening, session, form.pinned.data, actor=current_actor()) or changed
         except Refused as error:
             show_problems(form, error)
         else:

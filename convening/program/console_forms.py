@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectField
+from wtforms import BooleanField, Field, SelectChoice, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from convening.convenings.models import Convening
@@ -268,6 +268,7 @@ class SessionForm(FlaskForm):
     time_slot_id = IdSelectField("Time slot")
     room_id = IdSelectField("Room")
     capacity = CapacityField("Capacity", blank="leave it blank to use the room’s capacity")
+    pinned = BooleanField("Pinned: timetabling leaves it where it is")
 
     def __init__(
         self,
@@ -297,6 +298,7 @@ class SessionForm(FlaskForm):
             "time_slot_id": session.time_slot_id,
             "room_id": session.room_id,
             "capacity": session.capacity,
+            "pinned": session.pinned,
         }
 
     def details(self) -> services.SessionDetails:

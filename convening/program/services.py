@@ -35,6 +35,7 @@ from convening.program.models import (
     Track,
 )
 from convening.registration.services import lock_convening
+from convening.scheduling.models import WorkshopChoice, WorkshopSeat
 
 # Longest text each field keeps; the forms use the same limits, so a message comes before the database.
 ROOM_NAME_LIMIT = 120
@@ -67,6 +68,24 @@ def _owned(
     return row
 
 
+def _signups_stay(session: ProgramSession, time_slot_id: int | None) -> None:
+    """A workshop people have seats, waiting places or ranked choices in keeps its slot: they signed up for
+    that time. Refused with the count, so staff move or release them first (Breakouts)."""
+    if session.id is None or session.time_slot_id == time_slot_id:
+        return
+    tied = sum(
+        db.session.scalar(select(func.count()).select_from(model).where(model.session_id == session.id)) or 0
+        for model in (WorkshopSeat, WorkshopChoice)
+    )
+    if tied:
+        raise Refused(
+            {
+                "time_slot_id": f"People signed up for this workshop at its time ({tied:,} seats, waiting "
+                "places or ranked choices): move them in Breakouts before moving it to another slot."
+            }
+        )
+
+
 def place_session(
     convening: Convening,
     session: ProgramSession,
@@ -82,6 +101,7 @@ def place_session(
     """
     slot = _owned(TimeSlot, convening, time_slot_id, "time_slot_id", "time slot")
     room = _owned(Room, convening, room_id, "room_id", "room")
+    _signups_stay(session, time_slot_id)
     if day is not None and slot is not None and convening.local(slot.starts_at).date() != day:
         slot_day = convening.local(slot.starts_at).strftime("%A %-d %B")
         raise Refused({"time_slot_id": f"That time slot is on {slot_day}, not {day.strftime('%A %-d %B')}."})
@@ -604,6 +624,12 @@ def _apply_session(convening: Convening, session: ProgramSession, details: Sessi
     _check_text(problems, "title", details.title, TITLE_LIMIT, "Enter the session’s title.")
     _check_text(problems, "description", details.description, DESCRIPTION_LIMIT, None)
     _check_capacity(problems, details.capacity, "leave it blank to use the room’s capacity")
+    if "capacity" not in problems and details.capacity is not None and details.capacity < session.seats_taken:
+        # The CHECK constraint would refuse it; say so beside the field instead of failing the save.
+        problems["capacity"] = (
+            f"{session.seats_taken:,} people already have a seat in this workshop: enter at least "
+            f"{session.seats_taken:,}, or move people to other workshops first."
+        )
     owned: dict[str, Any] = {}
     for name, model, what in (
         ("track_id", Track, "track"),
@@ -612,6 +638,11 @@ def _apply_session(convening: Convening, session: ProgramSession, details: Sessi
     ):
         try:
             owned[name] = _owned(model, convening, getattr(details, name), name, what)
+        except Refused as problem:
+            problems.update(problem.problems)
+    if "time_slot_id" not in problems:
+        try:
+            _signups_stay(session, details.time_slot_id)
         except Refused as problem:
             problems.update(problem.problems)
     if problems:
@@ -649,6 +680,8 @@ def update_session(
     convening: Convening, session: ProgramSession, details: SessionDetails, *, actor: Actor
 ) -> bool:
     """Save a session's details, slot and room included; False when nothing changed. Commits."""
+    lock_convening(convening.id)  # seats are taken under the same lock: seats_taken is settled now
+    db.session.refresh(session)
     before = _session_words(convening, session)
     try:
         _apply_session(convening, session, details)

@@ -25,6 +25,8 @@ from convening.program import speakers
 from convening.program.agenda import speaker_sessions
 from convening.program.models import Speaker
 from convening.program.speakers_forms import SpeakerForm
+from convening.scheduling import timetabling
+from convening.scheduling.seats import breakout_slots
 from convening.uploads import allows_upload
 
 bp = Blueprint("speakers_console", __name__, url_prefix="/staff/c/<slug:slug>/speakers")
@@ -33,6 +35,24 @@ bp.register_error_handler(RequestEntityTooLarge, image_too_large)
 
 def _convening(slug: str) -> Convening:
     return by_slug(slug) or abort(404)
+
+
+def _offer_slots(convening: Convening, form: SpeakerForm, speaker: Speaker | None) -> None:
+    """The breakout slots as "Can make" boxes: all ticked for a new speaker, as stored for one saved."""
+    slots = breakout_slots(convening.id)
+    choices = [(slot.id, timetabling.slot_name(convening, slot)) for slot in slots]
+    if request.method == "POST":
+        form.offer_slots(choices)
+    else:
+        away = timetabling.unavailable_slots(speaker) if speaker else set()
+        form.offer_slots(choices, {slot.id for slot in slots} - away)
+
+
+def _save_availability(convening: Convening, form: SpeakerForm, speaker: Speaker) -> bool:
+    can_make = form.availability()
+    if can_make is None:
+        return False
+    return timetabling.set_availability(convening, speaker, can_make, actor=current_actor())
 
 
 def _form_page(convening: Convening, form: SpeakerForm, speaker: Speaker | None) -> tuple[str, int]:
@@ -69,6 +89,7 @@ def index(slug: str) -> str:
 def new(slug: str) -> Response | tuple[str, int]:
     convening = _convening(slug)
     form = SpeakerForm()
+    _offer_slots(convening, form, None)
     if form.validate_on_submit():
         try:
             speaker = speakers.create_speaker(
@@ -77,6 +98,7 @@ def new(slug: str) -> Response | tuple[str, int]:
         except Refused as error:
             show_problems(form, error)
         else:
+            _save_availability(convening, form, speaker)
             flash(f"Added the speaker {speaker.name}.", "success")
             return redirect(url_for(".edit", slug=slug, speaker_id=speaker.id), 303)
     return _form_page(convening, form, None)
@@ -89,6 +111,7 @@ def edit(slug: str, speaker_id: int) -> Response | tuple[str, int]:
     convening = _convening(slug)
     speaker = owned_or_404(Speaker, convening.id, speaker_id)
     form = SpeakerForm() if request.method == "POST" else SpeakerForm.of(speaker)
+    _offer_slots(convening, form, speaker)
     if form.validate_on_submit():
         try:
             changed = speakers.update_speaker(
@@ -98,6 +121,7 @@ def edit(slug: str, speaker_id: int) -> Response | tuple[str, int]:
                 photo=form.photo.upload(),
                 remove_photo=form.remove_photo.data,
             )
+            changed = _save_availability(convening, form, speaker) or changed
         except Refused as error:
             show_problems(form, error)
         else:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field
+from wtforms import BooleanField, Field, HiddenField, SelectMultipleField
 from wtforms.validators import DataRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from convening.forms import BlockField, LineField, email_address
 from convening.images.forms import ImageField
@@ -29,6 +30,24 @@ class SpeakerForm(FlaskForm):
     links = BlockField("Web addresses", max_length=MAX_LINKS * (WEB_ADDRESS_LIMIT + 1))
     photo = ImageField("Photo")
     remove_photo = BooleanField("Remove the photo")
+    # The breakout slots the speaker can make, for automatic timetabling; the others are stored as
+    # SpeakerUnavailability. `availability_shown` tells "none ticked" apart from a form without the boxes.
+    can_make = SelectMultipleField(
+        "Can make", coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+    availability_shown = HiddenField()
+
+    def offer_slots(self, slots: list[tuple[int, str]], can_make: set[int] | None = None) -> None:
+        """The breakout slots as checkboxes; `can_make` ticks them for a form not posted."""
+        self.can_make.choices = slots
+        if can_make is not None:
+            self.can_make.data = [slot_id for slot_id, _name in slots if slot_id in can_make]
+
+    def availability(self) -> set[int] | None:
+        """The slots ticked, or None when the form did not show the boxes (nothing to change)."""
+        if not self.availability_shown.data:
+            return None
+        return set(self.can_make.data or [])
 
     @classmethod
     def of(cls, speaker: Speaker) -> SpeakerForm:

@@ -36,6 +36,7 @@ from convening.registration.models import (
     StaffNote,
     TicketType,
 )
+from convening.scheduling import seats
 from convening.sqltypes import utcnow
 from convening.text import search_key
 from convening.urls import MAX_ROW_ID, external_url
@@ -510,6 +511,7 @@ def cancel(
     registration.cancelled_at = now
     if held_seat:
         _release_seat(registration.ticket_type)
+    seats.release_all(registration, now=now, notify=notify)
     if notify:
         _notify(registration, "cancelled")
     promoted = _promote(registration.convening, now=now, notify=notify) if held_seat else []

@@ -1,0 +1,412 @@
+"""What attendees do about breakouts from their private link: take or leave a seat, wait for a full workshop,
+rank their top three in a ranked slot before its deadline, and star the workshops they would like.
+
+Each flow checks everything first and writes whole or not at all (Refused names the field of each problem);
+seats move only through convening.scheduling.seats, so capacity stays the database's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from convening.audit.services import ATTENDEE, record
+from convening.extensions import db
+from convening.formatting import local_datetime
+from convening.problems import Refused
+from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, SlotKind, TimeSlot
+from convening.registration.models import Registration, RegistrationStatus
+from convening.registration.services import lock_convening
+from convening.scheduling import seats
+from convening.scheduling.enums import SignupMode
+from convening.scheduling.models import SeatSource, SeatStatus, WorkshopChoice, WorkshopInterest, WorkshopSeat
+from convening.sqltypes import utcnow
+
+RANKS = ("first", "second", "third")
+RANK_LABELS = {"first": "first choice", "second": "second choice", "third": "third choice"}
+NOT_CONFIRMED = {
+    RegistrationStatus.PENDING_PAYMENT: "Workshops open to you once your payment is complete.",
+    RegistrationStatus.WAITLISTED: "Workshops open to you once you have a seat at the convening: "
+    "you are on its waiting list.",
+    RegistrationStatus.CANCELLED: "This registration is cancelled, so it cannot sign up for workshops.",
+}
+
+
+def why_not(registration: Registration) -> str | None:
+    """Why this person cannot sign up for workshops, in words for them; None when they can."""
+    return NOT_CONFIRMED.get(registration.status)
+
+
+def _require_confirmed(registration: Registration) -> None:
+    reason = why_not(registration)
+    if reason:
+        raise Refused({"": reason})
+
+
+def workshops_of(slot: TimeSlot) -> list[ProgramSession]:
+    """The slot's breakout workshops, by title, with what the page shows of them loaded."""
+    return _workshops_in([slot.id])
+
+
+def _workshops_in(slot_ids: list[int]) -> list[ProgramSession]:
+    """The breakout workshops of these slots in one query, by title."""
+    return list(
+        db.session.scalars(
+            select(ProgramSession)
+            .where(ProgramSession.time_slot_id.in_(slot_ids), ProgramSession.kind == SessionKind.BREAKOUT)
+            .options(
+                selectinload(ProgramSession.track),
+                selectinload(ProgramSession.room),
+                selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.speaker),
+            )
+            .order_by(ProgramSession.title, ProgramSession.id)
+        )
+    )
+
+
+def choices_closed(slot: TimeSlot, now: datetime) -> bool:
+    """Ranking is over: the deadline passed, or staff published the assignment for the slot."""
+    if slot.choices_close_at is not None and now >= slot.choices_close_at:
+        return True
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    WorkshopSeat.time_slot_id == slot.id, WorkshopSeat.source == SeatSource.ASSIGNMENT
+                )
+            )
+        )
+    )
+
+
+# --- ranked choices -----------------------------------------------------------------------------------
+
+
+def ranked_choices(registration: Registration, slot: TimeSlot) -> list[int | None]:
+    """The person's choices in the slot as three workshop ids (None where there is none), first first."""
+    chosen = dict(
+        db.session.execute(
+            select(WorkshopChoice.rank, WorkshopChoice.session_id).where(
+                WorkshopChoice.registration_id == registration.id, WorkshopChoice.time_slot_id == slot.id
+            )
+        ).all()
+    )
+    return [chosen.get(rank) for rank in (1, 2, 3)]
+
+
+def save_choices(
+    registration: Registration,
+    slot: TimeSlot,
+    workshop_ids: Sequence[int | None],
+    *,
+    now: datetime | None = None,
+) -> list[WorkshopChoice]:
+    """Replace the person's ranked choices in the slot; empty places are skipped, so the order given is the
+    ranking. Refused (by field: "first", "second", "third", or "" for the whole form) for a workshop not in
+    this slot, a workshop chosen twice, more than three, a slot that is not ranked, after the deadline, or a
+    registration that is not confirmed. Commits; nothing is written when refused.
+    """
+    now = now or utcnow()
+    lock_convening(registration.convening_id)
+    try:
+        allowed = _rankable(registration, slot, workshop_ids, now)
+    except Refused:
+        db.session.rollback()
+        raise
+    seen = [workshop_id for workshop_id in workshop_ids if workshop_id is not None]
+    db.session.execute(
+        delete(WorkshopChoice).where(
+            WorkshopChoice.registration_id == registration.id, WorkshopChoice.time_slot_id == slot.id
+        )
+    )
+    saved = [
+        WorkshopChoice(
+            registration_id=registration.id,
+            time_slot_id=slot.id,
+            session_id=workshop_id,
+            rank=rank,
+            created_at=now,
+        )
+        for rank, workshop_id in enumerate(seen, start=1)
+    ]
+    db.session.add_all(saved)
+    titles = ", ".join(
+        f"{rank}. {allowed[workshop_id].title}" for rank, workshop_id in enumerate(seen, start=1)
+    )
+    _record(registration, "choices", f"Ranked choices for {_slot_name(slot)}: {titles or 'none'}", now)
+    db.session.commit()
+    return saved
+
+
+def _rankable(
+    registration: Registration, slot: TimeSlot, workshop_ids: Sequence[int | None], now: datetime
+) -> dict[int, ProgramSession]:
+    """The slot's workshops by id, when these choices may be saved; otherwise Refused with every problem."""
+    _require_confirmed(registration)
+    if slot.convening_id != registration.convening_id or slot.kind != SlotKind.BREAKOUT:
+        raise Refused({"": "That is not a breakout slot of this convening: choose from the slots shown."})
+    if slot.signup_mode != SignupMode.RANKED:
+        raise Refused({"": "This slot is first come, first served: take a seat in a workshop instead."})
+    if choices_closed(slot, now):
+        raise Refused({"": _closed_message(slot, registration)})
+    if len(workshop_ids) > len(RANKS):
+        raise Refused({"": "Rank at most three workshops."})
+    allowed = {workshop.id: workshop for workshop in workshops_of(slot)}
+    problems: dict[str, str] = {}
+    seen: dict[int, str] = {}
+    for name, workshop_id in zip(RANKS, workshop_ids, strict=False):
+        if workshop_id is None:
+            continue
+        if workshop_id not in allowed:
+            problems[name] = "Choose one of the workshops of this time slot."
+        elif workshop_id in seen:
+            problems[name] = (
+                f"You chose this workshop already as your {RANK_LABELS[seen[workshop_id]]}: choose another."
+            )
+        else:
+            seen[workshop_id] = name
+    if problems:
+        raise Refused(problems)
+    return allowed
+
+
+def _slot_name(slot: TimeSlot) -> str:
+    return slot.label or "a breakout slot"
+
+
+def _closed_message(slot: TimeSlot, registration: Registration) -> str:
+    if slot.choices_close_at is not None:
+        closed = local_datetime(slot.choices_close_at, registration.convening.timezone)
+        return f"Choices for this slot closed on {closed}. Your workshop will be emailed to you."
+    return "Choices for this slot are closed: the workshops are assigned."
+
+
+# --- first come, first served ----------------------------------------------------------------------------
+
+
+def _first_come_workshop(
+    registration: Registration, workshop_id: int | None, now: datetime
+) -> ProgramSession:
+    """The workshop asked for, if it is a first-come workshop of this convening that has not started."""
+    workshop = db.session.get(ProgramSession, workshop_id) if workshop_id else None
+    slot = workshop.time_slot if workshop is not None else None
+    if (
+        workshop is None
+        or slot is None
+        or workshop.convening_id != registration.convening_id
+        or workshop.kind != SessionKind.BREAKOUT
+        or slot.kind != SlotKind.BREAKOUT
+    ):
+        raise Refused(
+            {"": "That workshop is not on this convening's breakout program: choose one from the list."}
+        )
+    if slot.signup_mode != SignupMode.FIRST_COME:
+        raise Refused(
+            {"": "Workshops in this slot are assigned from ranked choices: rank your top three instead."}
+        )
+    if now >= slot.starts_at:
+        raise Refused({"": "This workshop has already started, so its seats can no longer change."})
+    return workshop
+
+
+def take_seat(
+    registration: Registration, workshop_id: int | None, *, now: datetime | None = None
+) -> WorkshopSeat | None:
+    """Seat the person in a first-come workshop, moving them from their other one in the slot; None when it
+    is full. Emails them the seat's time and room. Commits."""
+    now = now or utcnow()
+    _require_confirmed(registration)
+    workshop = _first_come_workshop(registration, workshop_id, now)
+    try:
+        seat = seats.take_seat(registration, workshop, source=SeatSource.ATTENDEE, now=now)
+    except seats.SeatRefused as error:
+        db.session.rollback()
+        raise Refused({"": str(error)}) from error
+    if seat is None:
+        db.session.rollback()
+        return None
+    _record(registration, "seat", f"Took a seat in {workshop.title}", now)
+    seats.send_workshop_email(registration, workshop, "seat_confirmed")
+    db.session.commit()
+    return seat
+
+
+def join_waiting_list(
+    registration: Registration, workshop_id: int | None, *, now: datetime | None = None
+) -> int:
+    """Wait for a full first-come workshop; returns the person's place (1 is next). Commits."""
+    now = now or utcnow()
+    _require_confirmed(registration)
+    workshop = _first_come_workshop(registration, workshop_id, now)
+    try:
+        place = seats.join_waiting_list(registration, workshop, now=now)
+    except seats.SeatRefused as error:
+        db.session.rollback()
+        raise Refused({"": str(error)}) from error
+    position = seats.waiting_position(place)
+    _record(registration, "wait", f"Joined the waiting list of {workshop.title}", now)
+    db.session.commit()
+    return position
+
+
+def leave(registration: Registration, workshop_id: int | None, *, now: datetime | None = None) -> bool:
+    """Give up the person's seat or waiting place in a first-come workshop; False when they held neither.
+    The freed seat goes to the first person waiting. Commits."""
+    now = now or utcnow()
+    workshop = _first_come_workshop(registration, workshop_id, now)
+    held = db.session.scalars(
+        select(WorkshopSeat).where(
+            WorkshopSeat.registration_id == registration.id, WorkshopSeat.session_id == workshop.id
+        )
+    ).first()
+    if held is None:
+        return False
+    what = "seat in" if held.status == SeatStatus.SEATED else "waiting place for"
+    seats.release_seat(held, now=now)
+    _record(registration, "leave", f"Gave up their {what} {workshop.title}", now)
+    db.session.commit()
+    return True
+
+
+# --- stars ----------------------------------------------------------------------------------------------
+
+
+def _star_workshop(registration: Registration, workshop_id: int | None) -> ProgramSession:
+    workshop = db.session.get(ProgramSession, workshop_id) if workshop_id else None
+    if (
+        workshop is None
+        or workshop.convening_id != registration.convening_id
+        or workshop.kind != SessionKind.BREAKOUT
+    ):
+        raise Refused(
+            {"": "That workshop is not on this convening's breakout program: choose one from the list."}
+        )
+    return workshop
+
+
+def starred(registration: Registration) -> set[int]:
+    """The workshops the person would like to attend."""
+    return set(
+        db.session.scalars(
+            select(WorkshopInterest.session_id).where(WorkshopInterest.registration_id == registration.id)
+        )
+    )
+
+
+def star(registration: Registration, workshop_id: int | None, *, now: datetime | None = None) -> None:
+    """Mark a breakout workshop as one the person would like to attend; twice is the same as once. Commits."""
+    _require_confirmed(registration)
+    workshop = _star_workshop(registration, workshop_id)
+    if workshop.id in starred(registration):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                WorkshopInterest(
+                    registration_id=registration.id, session_id=workshop.id, created_at=now or utcnow()
+                )
+            )
+    except IntegrityError:  # the same star sent twice at once: one is enough
+        pass
+    db.session.commit()
+
+
+def unstar(registration: Registration, workshop_id: int | None) -> None:
+    """Take the star away; a workshop without one is left as it is. Commits."""
+    workshop = _star_workshop(registration, workshop_id)
+    db.session.execute(
+        delete(WorkshopInterest).where(
+            WorkshopInterest.registration_id == registration.id, WorkshopInterest.session_id == workshop.id
+        )
+    )
+    db.session.commit()
+
+
+def _record(registration: Registration, action: str, summary: str, now: datetime) -> None:
+    record(
+        ATTENDEE,
+        f"workshop.{action}",
+        "registration",
+        registration.id,
+        summary,
+        convening_id=registration.convening_id,
+        at=now,
+    )
+
+
+# --- what the attendee's pages show ------------------------------------------------------------------
+
+
+@dataclass
+class WorkshopLine:
+    workshop: ProgramSession
+    seats_left: int | None  # None: no limit
+    starred: bool
+
+
+@dataclass
+class SlotLine:
+    """One breakout slot as the person sees it: their seat, waiting place and choices in it."""
+
+    slot: TimeSlot
+    workshops: list[WorkshopLine]
+    seat: WorkshopSeat | None = None
+    waiting: WorkshopSeat | None = None
+    waiting_position: int | None = None
+    choices: list[int | None] = field(default_factory=lambda: [None, None, None])
+    closed: bool = False
+    started: bool = False
+
+    @property
+    def ranked(self) -> bool:
+        return self.slot.signup_mode == SignupMode.RANKED
+
+    def workshop_of(self, workshop_id: int | None) -> ProgramSession | None:
+        return next((line.workshop for line in self.workshops if line.workshop.id == workshop_id), None)
+
+    def title_of(self, workshop_id: int | None) -> str:
+        workshop = self.workshop_of(workshop_id)
+        return workshop.title if workshop is not None else ""
+
+
+def slot_lines(registration: Registration, *, now: datetime | None = None) -> list[SlotLine]:
+    """Every breakout slot of the convening in time order, with the person's part in each."""
+    now = now or utcnow()
+    stars = starred(registration)
+    held = seats.seats_of(registration)
+    chosen = db.session.execute(
+        select(WorkshopChoice.time_slot_id, WorkshopChoice.rank, WorkshopChoice.session_id).where(
+            WorkshopChoice.registration_id == registration.id
+        )
+    ).all()
+    slots = seats.breakout_slots(registration.convening_id)
+    workshops = _workshops_in([slot.id for slot in slots]) if slots else []
+    lines = []
+    for slot in slots:
+        line = SlotLine(
+            slot,
+            [
+                WorkshopLine(workshop, seats.seats_left(workshop), workshop.id in stars)
+                for workshop in workshops
+                if workshop.time_slot_id == slot.id
+            ],
+            started=now >= slot.starts_at,
+        )
+        for seat in held:
+            if seat.time_slot_id == slot.id:
+                if seat.status == SeatStatus.SEATED:
+                    line.seat = seat
+                else:
+                    line.waiting = seat
+                    line.waiting_position = seats.waiting_position(seat)
+        for slot_id, rank, workshop_id in chosen:
+            if slot_id == slot.id:
+                line.choices[rank - 1] = workshop_id
+        line.closed = line.ranked and choices_closed(slot, now)
+        lines.append(line)
+    return lines
