@@ -37,6 +37,8 @@ from convening.models import (
 )
 from convening.program.models import SessionKind, SlotKind
 from convening.registration.models import RegistrationStatus
+from convening.scheduling.enums import SignupMode
+from convening.scheduling.models import SeatStatus, WorkshopChoice, WorkshopInterest, WorkshopSeat
 
 
 def run_demo(app: Flask, *args: str) -> str:
@@ -339,3 +341,38 @@ def test_demo_holds_a_first_morning_at_the_doors(app: Flask) -> None:
         assert days == {convening.starts_on}
     run_demo(app, "--registrations", "60")
     assert count(app, CheckIn) == len(entries)
+
+
+def test_demo_holds_breakout_signups_a_week_before(app: Flask) -> None:
+    run_demo(app, "--registrations", "150")
+    with app.app_context():
+        slots = db.session.scalars(
+            select(TimeSlot).where(TimeSlot.kind == SlotKind.BREAKOUT).order_by(TimeSlot.starts_at)
+        ).all()
+        assert [slot.signup_mode for slot in slots] == [
+            SignupMode.FIRST_COME,
+            SignupMode.FIRST_COME,
+            SignupMode.RANKED,
+            SignupMode.RANKED,
+        ]
+        statuses = Counter(db.session.scalars(select(WorkshopSeat.status)))
+        assert statuses[SeatStatus.SEATED] > 0
+        assert statuses[SeatStatus.WAITING] > 0  # the clinic for 30 is full
+        clinic = db.session.scalars(
+            select(ProgramSession)
+            .where(ProgramSession.time_slot_id == slots[0].id)
+            .order_by(ProgramSession.id)
+        ).first()
+        assert clinic.seats_taken == clinic.capacity == 30
+        for workshop in db.session.scalars(
+            select(ProgramSession).where(ProgramSession.kind == SessionKind.BREAKOUT)
+        ):
+            seated = db.session.scalar(
+                select(func.count(WorkshopSeat.id)).where(
+                    WorkshopSeat.session_id == workshop.id, WorkshopSeat.status == SeatStatus.SEATED
+                )
+            )
+            assert workshop.seats_taken == seated
+        ranked = db.session.scalar(select(func.count(func.distinct(WorkshopChoice.registration_id))))
+        assert ranked > 40
+        assert db.session.scalar(select(func.count(WorkshopInterest.id))) > 0

@@ -42,6 +42,10 @@ from convening.program.models import (
 )
 from convening.registration.models import DietaryNeed, Registration, RegistrationStatus, TicketType
 from convening.registration.services import AttendeeDetails, StaffDetails, cancel, mark_paid, register
+from convening.scheduling import seats
+from convening.scheduling.choices import save_choices, star
+from convening.scheduling.enums import SignupMode
+from convening.scheduling.models import SeatSource
 from convening.sponsors.models import Sponsor, SponsorTier
 
 # Who the history of every sample registration names, so nobody mistakes them for real attendees' actions.
@@ -78,6 +82,7 @@ def load_demo(registrations: int = 200, *, seed: int = 2027) -> DemoSummary:
         convening = _create_convening()
     added = _top_up_registrations(convening, registrations, seed)
     if created:
+        _add_breakout_signups(convening, seed)
         _add_check_ins(convening, seed)
     return DemoSummary(
         convening_name=convening.name,
@@ -305,6 +310,83 @@ def _top_up_registrations(convening: Convening, target: int, seed: int) -> int:
                 actor=DEMO_DATA,
             )
     return len(newcomers)
+
+
+# --- breakout sign-ups ---------------------------------------------------------------------------------
+
+# Slots I and II fill first come, first served; III and IV take ranked choices until registration closes.
+RANKED_SLOTS = 2
+# Slot I's first workshop is a hands-on clinic for 30, so it fills and its waiting list shows.
+TOUR_SEATS = 30
+
+
+def _add_breakout_signups(convening: Convening, seed: int) -> None:
+    """Seats, waiting places, ranked choices and stars as they would stand a week before the convening."""
+    rng = random.Random(seed + 1)
+    slots = list(
+        db.session.scalars(
+            select(TimeSlot)
+            .where(TimeSlot.convening_id == convening.id, TimeSlot.kind == SlotKind.BREAKOUT)
+            .order_by(TimeSlot.starts_at)
+        )
+    )
+    closes = data.REGISTRATION_CLOSES_AT.astimezone(UTC)
+    for slot in slots[-RANKED_SLOTS:]:
+        slot.signup_mode = SignupMode.RANKED
+        slot.choices_close_at = closes
+    workshops = {
+        slot.id: list(
+            db.session.scalars(
+                select(ProgramSession)
+                .where(ProgramSession.time_slot_id == slot.id, ProgramSession.kind == SessionKind.BREAKOUT)
+                .order_by(ProgramSession.id)
+            )
+        )
+        for slot in slots
+    }
+    workshops[slots[0].id][0].capacity = TOUR_SEATS
+    db.session.commit()
+    # Some workshops draw more people than others, as they do.
+    appeal = {w.id: rng.uniform(0.2, 1.0) ** 2 for each in workshops.values() for w in each}
+    people = list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.convening_id == convening.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+            .order_by(Registration.created_at, Registration.id)
+        )
+    )
+    before = closes - timedelta(days=2)
+
+    def wanted(options: list[ProgramSession], count: int) -> list[ProgramSession]:
+        pool = list(options)
+        picked = []
+        while pool and len(picked) < count:
+            choice = rng.choices(pool, [appeal[w.id] for w in pool])[0]
+            picked.append(choice)
+            pool.remove(choice)
+        return picked
+
+    for person in people:
+        for slot in slots[:-RANKED_SLOTS]:
+            if rng.random() > 0.85:
+                continue
+            first, *others = wanted(workshops[slot.id], len(workshops[slot.id]))
+            if seats.take_seat(person, first, source=SeatSource.ATTENDEE, now=before) is None:
+                backup = next(
+                    (w for w in others if seats.take_seat(person, w, source=SeatSource.ATTENDEE, now=before)),
+                    None,
+                )
+                if backup is not None or rng.random() < 0.5:
+                    seats.join_waiting_list(person, first, now=before)
+        db.session.commit()
+        for slot in slots[-RANKED_SLOTS:]:
+            if rng.random() < 0.8:
+                save_choices(person, slot, [w.id for w in wanted(workshops[slot.id], 3)], now=before)
+        for workshop in wanted([w for each in workshops.values() for w in each], rng.randrange(0, 4)):
+            star(person, workshop.id, now=before)
 
 
 # --- the first morning at the doors ---------------------------------------------------------------------
