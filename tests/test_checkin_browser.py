@@ -22,6 +22,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from test_badges_console import add_person, cancel_person
+from test_workshop_seats import _take, seed_breakouts
 
 from conftest import (
     CHROMIUM,
@@ -483,3 +484,28 @@ def test_a_signed_in_volunteer_checks_people_in_without_a_station(
     [entry] = check_ins(app, door.people["Nguyễn Thị Minh Khai"])
     assert (entry.result, entry.station_id) == (CheckInResult.OK, None)
     assert entry.by_label == f"Vera Volunteer ({email})"
+
+
+def test_at_a_workshop_door_a_person_seated_elsewhere_is_purple_and_may_be_let_in(
+    app: Flask, station
+) -> None:
+    b = seed_breakouts(app, capacities=[[5, 5]], people=1)
+    housing, water = b.workshops[0]
+    _take(app, b.people[0], water)
+    with app.app_context():
+        convening = db.session.get(Convening, b.seeded.convening_id)
+        key = services.create_station(convening, "Housing door", session_id=housing, actor=COMMAND_LINE).key
+        token = db.session.get(Registration, b.people[0]).badge_token
+    page = station(key)
+    answer = page.locator("[data-answer]")
+    type_scan(page, token)
+    expect(answer).to_have_class(re.compile("answer-attention"))
+    expect(answer).to_contain_text("? Registered for another session")
+    expect(answer).to_contain_text("Registered at this time for Clean water.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Let them in anyway").click()
+    expect(answer).to_have_class(re.compile("answer-ok"))
+    expect(page.locator("[data-count]")).to_have_text("1")
+    [refused, admitted] = check_ins(app, b.people[0])
+    assert (refused.result, refused.overridden) == (CheckInResult.WRONG_SESSION, False)
+    assert (admitted.result, admitted.overridden, admitted.session_id) == (CheckInResult.OK, True, housing)

@@ -15,11 +15,14 @@ from sqlalchemy import func, select, update
 from test_badges_console import add_person
 from test_checkin_api import door as door  # the fixture, used by its name
 from test_checkin_api import new_station, scan, token_of
+from test_workshop_seats import _take, seed_breakouts
 
 from conftest import seed_convening
+from convening.audit.services import COMMAND_LINE
+from convening.checkin import services
 from convening.checkin.models import CheckIn, CheckInResult, CheckInUndo
 from convening.extensions import db
-from convening.models import Registration
+from convening.models import Convening, Registration
 from convening.sqltypes import utcnow
 
 
@@ -226,3 +229,44 @@ def test_the_roster_needs_a_live_station_or_a_volunteer(
         headers={"X-CSRFToken": fresh},
     )
     assert response.get_json()["result"] == "ok"
+
+
+def test_at_a_workshop_door_someone_seated_in_another_workshop_of_the_slot_may_be_let_in_anyway(
+    app: Flask, client: FlaskClient
+) -> None:
+    b = seed_breakouts(app, capacities=[[5, 5]], people=3)
+    housing, water = b.workshops[0]
+    with app.app_context():
+        convening = db.session.get(Convening, b.seeded.convening_id)
+        door_key = services.create_station(
+            convening, "Housing door", session_id=housing, actor=COMMAND_LINE
+        ).key
+        front_key = services.create_station(convening, "Front door", session_id=None, actor=COMMAND_LINE).key
+    seated_here, seated_there, no_seat = b.people
+    _take(app, seated_here, housing)
+    _take(app, seated_there, water)
+
+    wrong = pick(client, door_key, seated_there).get_json()
+    assert (wrong["result"], wrong["label"], wrong["admitted"]) == (
+        "wrong_session",
+        "Registered for another session",
+        False,
+    )
+    assert wrong["elsewhere"] == "Clean water"
+    assert pick(client, door_key, seated_here).get_json()["result"] == "ok"
+    assert pick(client, door_key, no_seat).get_json()["result"] == "ok"  # a walk-in with no seat anywhere
+    assert pick(client, front_key, seated_there).get_json()["result"] == "ok"  # the front door asks nothing
+    anyway = pick(client, door_key, seated_there, override=True).get_json()
+    assert (anyway["result"], anyway["admitted"], anyway["count"]) == ("ok", True, 3)
+    assert pick(client, door_key, seated_there).get_json()["result"] == "already_checked_in"
+    assert pick(client, door_key, seated_there, override="yes").status_code == 400
+    with app.app_context():
+        rows = db.session.scalars(
+            select(CheckIn).where(CheckIn.registration_id == seated_there).order_by(CheckIn.id)
+        ).all()
+        assert [(row.session_id, row.result, row.overridden) for row in rows] == [
+            (housing, CheckInResult.WRONG_SESSION, False),
+            (None, CheckInResult.OK, False),
+            (housing, CheckInResult.OK, True),
+            (housing, CheckInResult.ALREADY_CHECKED_IN, False),
+        ]

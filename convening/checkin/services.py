@@ -26,6 +26,7 @@ from convening.extensions import db
 from convening.problems import Refused
 from convening.program.models import ProgramSession, Speaker
 from convening.registration.models import Registration, RegistrationStatus
+from convening.scheduling.models import SeatStatus, WorkshopSeat
 from convening.sqltypes import utcnow
 
 STATION_KEY_PREFIX = "cst_"
@@ -96,6 +97,7 @@ class Scan:
     by_label: str
     registration_id: int | None = None  # picked from the roster's name search instead of scanned
     local_result: CheckInResult | None = None  # what an offline station showed when it decided alone
+    override: bool = False  # the volunteer lets in someone registered for another workshop of the slot
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,27 @@ class Answer:
     previous_at: datetime | None  # the earlier admission, for "already checked in"
     previous_by: str
     replayed: bool  # the nonce was seen before: this is that scan's answer, nothing new was written
+    elsewhere: str = ""  # for "wrong session": the workshop of this slot the person has a seat in
 
 
 # How often a station's last contact is written: every scan would make its row a point of contention.
 LAST_SEEN_EVERY = timedelta(seconds=30)
+
+
+def _seated_elsewhere(registration_id: int, session_id: int) -> str | None:
+    """The workshop of the door's slot the person has a seat in, when it is another one: its title."""
+    door_slot = select(ProgramSession.time_slot_id).where(ProgramSession.id == session_id).scalar_subquery()
+    return db.session.scalar(
+        select(ProgramSession.title)
+        .join(WorkshopSeat, WorkshopSeat.session_id == ProgramSession.id)
+        .where(
+            WorkshopSeat.registration_id == registration_id,
+            WorkshopSeat.status == SeatStatus.SEATED,
+            WorkshopSeat.time_slot_id == door_slot,
+            WorkshopSeat.session_id != session_id,
+        )
+        .limit(1)
+    )
 
 
 def _speaks() -> ColumnElement[bool]:
@@ -189,6 +208,7 @@ def _answer(
     previous: CheckIn | None,
     *,
     replayed: bool,
+    elsewhere: str = "",
 ) -> Answer:
     person = None
     if found is not None:
@@ -200,6 +220,7 @@ def _answer(
         previous.scanned_at if previous else None,
         previous.by_label if previous else "",
         replayed,
+        elsewhere,
     )
 
 
@@ -244,6 +265,8 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
         )
     registration = found[0] if found else None
     previous = None
+    elsewhere = ""
+    overridden = False
     if registration is None:
         result = CheckInResult.UNKNOWN
     else:
@@ -252,8 +275,14 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
             previous = _admission(registration.id, scan.session_id)
             if previous is not None:
                 result = CheckInResult.ALREADY_CHECKED_IN
+            elif scan.session_id is not None:
+                elsewhere = _seated_elsewhere(registration.id, scan.session_id) or ""
+                if elsewhere and scan.override:
+                    overridden = True
+                elif elsewhere:
+                    result = CheckInResult.WRONG_SESSION
     # Built before the scan is added: a repeated nonce must surface at the commit below, not in a query.
-    answer = _answer(result, found, previous, replayed=False)
+    answer = _answer(result, found, previous, replayed=False, elsewhere=elsewhere)
     db.session.add(
         CheckIn(
             convening_id=convening_id,
@@ -266,6 +295,7 @@ def check_in(convening_id: int, scan: Scan) -> Answer:
             scanned_at=scan.scanned_at,
             by_label=scan.by_label[:300],
             local_result=scan.local_result,
+            overridden=overridden,
         )
     )
     now = utcnow()

@@ -207,6 +207,9 @@ def checkin() -> tuple[Response, int]:
         session_id = _door(caller, _row_id(payload, "session"))
         scanned_at = _scanned_at(payload)
         local_result = _offline_result(payload)
+        override = payload.get("override", False)
+        if not isinstance(override, bool):
+            raise BadRequest(400, "`override` must be true or false.")
     except BadRequest as error:
         return _error(error.status, error.message)
     count = services.admitted_count(caller.convening_id, session_id)
@@ -221,6 +224,7 @@ def checkin() -> tuple[Response, int]:
             caller.label,
             registration_id=registration_id,
             local_result=local_result,
+            override=override,
         ),
     )
     return jsonify(
@@ -232,6 +236,8 @@ def checkin() -> tuple[Response, int]:
         previous=None
         if answer.previous_at is None
         else {"at": answer.previous_at.isoformat(), "by": answer.previous_by},
+        # For "wrong session": the workshop of this slot the person has a seat in.
+        elsewhere=answer.elsewhere or None,
         # Counted before this scan was written: one more when it admitted someone.
         count=count + (answer.result.admits and not answer.replayed),
     ), 200

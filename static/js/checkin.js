@@ -256,6 +256,13 @@
     }
     count = answer.count;
     showCount();
+    if (answer.result === "wrong_session") {
+      // Their seat is in another workshop of this slot: say which, and let the volunteer decide.
+      const what = body.token ? {token: body.token} : {registration: body.registration};
+      answer.message = "Point them to their workshop, or let them in if there is room here.";
+      show(answer, {override: () => scan({...what, override: true})});
+      return;
+    }
     show(answer, {nonce: answer.admitted && !answer.replayed ? body.nonce : null});
     const person = await personFor(body);
     if (person && answer.admitted) {
@@ -436,7 +443,7 @@
     return `on ${new Intl.DateTimeFormat("en-US", {timeZone, weekday: "long", month: "long", day: "numeric"}).format(moment)} at ${time}`;
   }
 
-  function show(answer, {nonce = null, offline = false} = {}) {
+  function show(answer, {nonce = null, offline = false, override = null} = {}) {
     const kind = answer.kind || KINDS[answer.result] || "stop";
     clearTimeout(undoTimer);
     const panel = element("div", "answer-panel");
@@ -467,6 +474,11 @@
       const by = answer.previous.by ? ` by ${answer.previous.by}` : "";
       panel.append(element("p", "answer-previous", `First checked in ${when(answer.previous.at)}${by}.`));
     }
+    if (answer.elsewhere) {
+      const seat = element("p", "answer-previous", "Registered at this time for ");
+      seat.append(element("bdi", "", answer.elsewhere), ".");
+      panel.append(seat);
+    }
     if (answer.message || ADVICE[kind]) {
       panel.append(element("p", "answer-advice", answer.message || ADVICE[kind]));
     }
@@ -481,6 +493,15 @@
       });
       actions.append(button);
       undoTimer = setTimeout(() => button.remove(), 10000);
+    }
+    if (override) {
+      const button = element("button", "button answer-override", "Let them in anyway");
+      button.type = "button";
+      button.addEventListener("click", (event) => {
+        event.stopPropagation();
+        override();
+      });
+      actions.append(button);
     }
     const next = element("button", "button answer-next", "Next scan");
     next.type = "button";
