@@ -12,11 +12,13 @@ from typing import Any
 import httpx
 import pytest
 from flask import Flask
+from icalendar import Calendar
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conftest import CSRF_INPUT, Seeded, SmtpSink, field_errors, seed_convening, submit
 from convening.audit.services import COMMAND_LINE
+from convening.badges.services import badges_for
 from convening.convenings.models import Convening
 from convening.extensions import db
 from convening.problems import Refused
@@ -546,3 +548,29 @@ def test_a_workshop_with_seats_keeps_its_time_slot(app: Flask, staff_client: Any
     # Once the person is released, the workshop may move.
     _release(app, b.people[0], workshop)
     assert submit(client, f"/staff/c/summit/program/sessions/{workshop}", form).status_code == 303
+
+
+def test_a_persons_workshops_are_in_their_calendar_file_and_on_their_badge(app: Flask, client: Any) -> None:
+    b = seed_breakouts(app, capacities=[[5, 5], [5, 5]], people=2)
+    _take(app, b.people[0], b.workshops[0][1])  # Clean water 1
+    _take(app, b.people[0], b.workshops[1][0])  # Housing first 2
+    answer = client.get(f"/c/summit/r/{b.secrets[0]}/workshops/calendar.ics")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/calendar"
+    assert answer.headers["Cache-Control"] == "no-store"
+    events = Calendar.from_ical(answer.data).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["Clean water 1", "Housing first 2"]
+    assert str(events[0]["LOCATION"]).startswith("Room 1B")
+    others = Calendar.from_ical(client.get(f"/c/summit/r/{b.secrets[1]}/workshops/calendar.ics").data)
+    assert others.walk("VEVENT") == []
+    assert client.get("/c/summit/r/" + "x" * 43 + "/workshops/calendar.ics").status_code == 404
+    with app.app_context():
+        convening = db.session.get(Convening, b.seeded.convening_id)
+        people = [db.session.get(Registration, person) for person in b.people]
+        mine, theirs = badges_for(convening, people)
+        assert [(line.title, line.room) for line in mine.schedule] == [
+            ("Clean water 1", "Room 1B"),
+            ("Housing first 2", "Room 2A"),
+        ]
+        assert mine.schedule_is_personal
+        assert not theirs.schedule_is_personal

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, insert, select, update
@@ -30,6 +31,7 @@ from convening.jobs import Progress, start
 from convening.problems import Refused
 from convening.program.models import ProgramSession, SessionKind, SessionSpeaker, Speaker, TimeSlot
 from convening.registration.models import Registration, RegistrationStatus, TicketType
+from convening.scheduling.models import SeatStatus, WorkshopSeat
 from convening.sqltypes import utcnow
 from convening.text import clean_line, search_key
 
@@ -115,33 +117,53 @@ def general_schedule(convening: Convening) -> list[ScheduleLine]:
     return [_line(convening, session) for session in sessions]
 
 
-def personal_schedules(convening: Convening, emails: set[str]) -> dict[str, list[ScheduleLine]]:
-    """Each person's own sessions by email: those they speak at (workshop seats join them later)."""
-    links = db.session.scalars(
-        select(SessionSpeaker)
-        .join(SessionSpeaker.speaker)
-        .join(SessionSpeaker.session)
-        .where(
-            Speaker.convening_id == convening.id,
-            func.lower(Speaker.email).in_(emails),
-            ProgramSession.time_slot_id.is_not(None),
-        )
-        .options(
-            selectinload(SessionSpeaker.speaker),
-            selectinload(SessionSpeaker.session).selectinload(ProgramSession.time_slot),
-            selectinload(SessionSpeaker.session).selectinload(ProgramSession.room),
-        )
-    ).all()
-    schedules: dict[str, list[tuple[Any, ScheduleLine]]] = {}
+def personal_schedules(
+    convening: Convening, emails: set[str], registration_ids: Sequence[int] = ()
+) -> dict[str | int, list[tuple[datetime, ScheduleLine]]]:
+    """Each person's own sessions with their start: those they speak at (by email) and the workshops they
+    have a seat in (by registration id). Two queries."""
+    timed: dict[str | int, list[tuple[datetime, ScheduleLine]]] = {}
+    links = (
+        db.session.scalars(
+            select(SessionSpeaker)
+            .join(SessionSpeaker.speaker)
+            .join(SessionSpeaker.session)
+            .where(
+                Speaker.convening_id == convening.id,
+                func.lower(Speaker.email).in_(emails),
+                ProgramSession.time_slot_id.is_not(None),
+            )
+            .options(
+                selectinload(SessionSpeaker.speaker),
+                selectinload(SessionSpeaker.session).selectinload(ProgramSession.time_slot),
+                selectinload(SessionSpeaker.session).selectinload(ProgramSession.room),
+            )
+        ).all()
+        if emails
+        else []
+    )
     for link in links:
         session = link.session
-        schedules.setdefault(link.speaker.email.lower(), []).append(
+        timed.setdefault(link.speaker.email.lower(), []).append(
             (session.time_slot.starts_at, _line(convening, session))
         )
-    return {
-        email: [line for _, line in sorted(lines, key=lambda pair: pair[0])]
-        for email, lines in schedules.items()
-    }
+    seats = (
+        db.session.execute(
+            select(WorkshopSeat.registration_id, ProgramSession)
+            .join(ProgramSession, ProgramSession.id == WorkshopSeat.session_id)
+            .where(
+                WorkshopSeat.registration_id.in_(registration_ids),
+                WorkshopSeat.status == SeatStatus.SEATED,
+                ProgramSession.time_slot_id.is_not(None),
+            )
+            .options(selectinload(ProgramSession.time_slot), selectinload(ProgramSession.room))
+        ).all()
+        if registration_ids
+        else []
+    )
+    for registration_id, session in seats:
+        timed.setdefault(registration_id, []).append((session.time_slot.starts_at, _line(convening, session)))
+    return timed
 
 
 # --- badges ----------------------------------------------------------------------------------------------
@@ -167,13 +189,14 @@ def badges_for(
     ensure_qr_codes(registrations)
     speakers = speaker_emails(convening.id)
     emails = {registration.email.lower() for registration in registrations} & speakers
-    personal = personal_schedules(convening, emails) if emails else {}
+    personal = personal_schedules(convening, emails, [registration.id for registration in registrations])
     budget = SCHEDULE_LINES[portrait]
     general = _fit(general_schedule(convening), budget)
     badges = []
     for registration in registrations:
         role = role_of(registration, speakers)
-        own = personal.get(registration.email.lower())
+        timed = [*personal.get(registration.email.lower(), []), *personal.get(registration.id, [])]
+        own = [line for _, line in sorted(timed, key=lambda pair: pair[0])]
         badges.append(
             Badge(
                 token=registration.badge_token,

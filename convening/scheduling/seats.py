@@ -13,11 +13,20 @@ from collections import deque
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from convening.audit.services import WAITING_LIST, record
 from convening.extensions import db
 from convening.mail.services import queue_email
-from convening.program.models import ProgramSession, Room, SessionKind, SlotKind, TimeSlot
+from convening.program.models import (
+    ProgramSession,
+    Room,
+    SessionKind,
+    SessionSpeaker,
+    SlotKind,
+    Speaker,
+    TimeSlot,
+)
 from convening.registration import services as registration_services
 from convening.registration.models import Registration, RegistrationStatus
 from convening.scheduling.models import SeatSource, SeatStatus, WorkshopSeat
@@ -123,6 +132,43 @@ def breakout_slots(convening_id: int) -> list[TimeSlot]:
             select(TimeSlot)
             .where(TimeSlot.convening_id == convening_id, TimeSlot.kind == SlotKind.BREAKOUT)
             .order_by(TimeSlot.starts_at, TimeSlot.id)
+        )
+    )
+
+
+def personal_program(registration: Registration) -> list[ProgramSession]:
+    """The person's own program, scheduled sessions only: what everyone attends (keynotes, plenaries,
+    meals), the workshops they have a seat in, and the sessions they speak at."""
+    seated = select(WorkshopSeat.session_id).where(
+        WorkshopSeat.registration_id == registration.id, WorkshopSeat.status == SeatStatus.SEATED
+    )
+    speaking = (
+        select(SessionSpeaker.session_id)
+        .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+        .where(
+            Speaker.convening_id == registration.convening_id,
+            func.lower(Speaker.email) == registration.email.lower(),
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(ProgramSession)
+            .join(TimeSlot, TimeSlot.id == ProgramSession.time_slot_id)
+            .where(
+                ProgramSession.convening_id == registration.convening_id,
+                or_(
+                    ProgramSession.kind.in_((SessionKind.KEYNOTE, SessionKind.PLENARY, SessionKind.MEAL)),
+                    ProgramSession.id.in_(seated),
+                    ProgramSession.id.in_(speaking),
+                ),
+            )
+            .options(
+                selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.speaker),
+                selectinload(ProgramSession.track),
+                selectinload(ProgramSession.room),
+                selectinload(ProgramSession.time_slot),
+            )
+            .order_by(TimeSlot.starts_at, ProgramSession.title, ProgramSession.id)
         )
     )
 

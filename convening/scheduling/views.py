@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -22,11 +23,14 @@ from convening.convenings.services import by_slug
 from convening.extensions import db
 from convening.forms import show_problems
 from convening.problems import Refused
+from convening.program.ics import agenda_calendar
 from convening.program.models import TimeSlot
 from convening.registration import services as registration_services
 from convening.registration.models import Registration
-from convening.scheduling import choices
+from convening.scheduling import choices, seats
 from convening.scheduling.forms import ChoicesForm, _workshop_id
+from convening.sqltypes import utcnow
+from convening.urls import external_url
 
 bp = Blueprint("workshops", __name__, url_prefix="/c/<slug:slug>/r/<secret:secret>/workshops")
 
@@ -177,6 +181,24 @@ def star(slug: str, secret: str) -> Response:
 @bp.post("/unstar")
 def unstar(slug: str, secret: str) -> Response:
     return _workshop_action(slug, secret, _unstar)
+
+
+@bp.get("/calendar.ics")
+def calendar(slug: str, secret: str) -> Response:
+    """The person's own program for their calendar app: the shared sessions and their workshops."""
+    convening, registration = _registration(slug, secret)
+    body = agenda_calendar(
+        convening,
+        seats.personal_program(registration),
+        base_url=current_app.config["PUBLIC_URL"],
+        session_url=lambda item: external_url("program.session", slug=convening.slug, session_id=item.id),
+        stamp=utcnow(),
+        name=f"My program · {convening.name}",
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = f'attachment; filename="{convening.slug}-my-program.ics"'
+    return response
 
 
 @bp.app_template_filter()
