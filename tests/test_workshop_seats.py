@@ -173,9 +173,7 @@ def _seat_of(app: Flask, person: int, slot: int) -> int | None:
 # --- parallel sign-ups --------------------------------------------------------------------------------
 
 
-def test_twenty_parallel_signups_for_five_seats(app: Flask, live_server: str, engine_name: str) -> None:
-    if engine_name != "postgresql":
-        pytest.skip("parallel writers need PostgreSQL; SQLite runs one writer at a time")
+def test_twenty_parallel_signups_for_five_seats(app: Flask, live_server: str) -> None:
     b = seed_breakouts(app, capacities=[[5, 30]], people=20)
     popular = b.workshops[0][0]
     barrier = threading.Barrier(20)
@@ -207,10 +205,8 @@ def test_twenty_parallel_signups_for_five_seats(app: Flask, live_server: str, en
 
 
 def test_parallel_leaves_promote_exactly_the_longest_waiting(
-    app: Flask, live_server: str, engine_name: str, smtp: SmtpSink
+    app: Flask, live_server: str, smtp: SmtpSink
 ) -> None:
-    if engine_name != "postgresql":
-        pytest.skip("parallel writers need PostgreSQL; SQLite runs one writer at a time")
     b = seed_breakouts(app, capacities=[[5]], people=15)
     workshop = b.workshops[0][0]
     for person in b.people[:5]:
