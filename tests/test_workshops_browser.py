@@ -1,5 +1,6 @@
-"""Breakout workshops in a real browser on a 360 px phone: ranking three choices with the keyboard alone, and
-taking a seat then waiting for a full workshop; axe-core checks each page, nothing scrolls sideways."""
+"""Breakout workshops in a real browser on a 360 px phone: ranking three choices with the keyboard alone,
+taking a seat then waiting for a full workshop, and picking workshops on the registration form; axe-core
+checks each page, nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 from test_workshop_seats import seed_breakouts
 
 from conftest import assert_accessible, assert_fits_width
 from convening.extensions import db
+from convening.program.models import ProgramSession, TimeSlot
+from convening.registration.models import Registration, TicketType
 from convening.scheduling.enums import SignupMode
 from convening.scheduling.models import SeatStatus, WorkshopChoice, WorkshopSeat
 
@@ -117,3 +120,58 @@ def test_take_a_seat_then_join_a_full_workshops_waiting_list_on_a_phone(app: Fla
     assert sorted(tuple(row) for row in mine) == sorted(
         [(housing, SeatStatus.SEATED), (water, SeatStatus.WAITING)]
     )
+
+
+def test_pick_workshops_while_registering_on_a_phone(app: Flask, phone: Page) -> None:
+    b = seed_breakouts(app, capacities=[[1, 5], [10, 10, 10]], people=1)
+    with app.app_context():
+        db.session.execute(
+            update(TimeSlot)
+            .where(TimeSlot.id == b.slots[1])
+            .values(signup_mode=SignupMode.RANKED, choices_close_at=datetime.now(UTC) + timedelta(days=7))
+        )
+        db.session.add(
+            TicketType(convening_id=b.seeded.convening_id, name="Supporter", price_cents=15000, position=1)
+        )
+        db.session.commit()
+        housing = b.workshops[0][0]
+        db.session.execute(update(ProgramSession).where(ProgramSession.id == housing).values(seats_taken=1))
+        db.session.commit()
+
+    phone.goto("/c/summit/register")
+    picks = phone.get_by_role("group", name="Breakout workshops")
+    # A paid ticket confirms later, and so do its workshops: the picks give way to a note.
+    phone.get_by_label("Supporter").check()
+    expect(picks.get_by_text("once your seat is confirmed")).to_be_visible()
+    expect(picks.get_by_role("radio")).to_have_count(0)
+    phone.get_by_label("Elected official").check()
+    expect(picks.get_by_text("once your seat is confirmed")).to_be_hidden()
+    assert_accessible(phone)
+    assert_fits_width(phone)
+
+    phone.get_by_label("First name").fill("محمد")
+    phone.get_by_label("Family name").fill("Al-Amin")
+    phone.get_by_label("Email").fill("mohammed@example.org")
+    first_come = phone.get_by_role("group", name=re.compile("^Breakouts 1"))
+    expect(first_come.get_by_role("radio", name="No workshop for now")).to_be_checked()
+    expect(first_come).to_contain_text("Full: you join its waiting list")
+    first_come.get_by_role("radio", name=re.compile("^Housing first")).check()
+    ranked = phone.get_by_role("group", name=re.compile("^Breakouts 2"))
+    ranked.get_by_label("First choice").select_option(label="Clean water 2")
+    ranked.get_by_label("Second choice").select_option(label="Housing first 2")
+    phone.get_by_role("button", name="Register").click()
+
+    expect(phone.get_by_role("status").filter(has_text="You're registered!")).to_be_visible()
+    section = phone.locator("section", has=phone.get_by_role("heading", name="Your breakout workshops"))
+    expect(section).to_contain_text("You are 1st on the waiting list for Housing first 1")
+    expect(section).to_contain_text("Your choices: 1. Clean water 2, 2. Housing first 2")
+    assert_accessible(phone)
+    assert_fits_width(phone)
+    with app.app_context():
+        registration = db.session.scalars(select(Registration).where(Registration.first_name == "محمد")).one()
+        assert [
+            (seat.session_id, seat.status)
+            for seat in db.session.scalars(
+                select(WorkshopSeat).where(WorkshopSeat.registration_id == registration.id)
+            )
+        ] == [(housing, SeatStatus.WAITING)]

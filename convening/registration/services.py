@@ -285,20 +285,27 @@ def register(
     now: datetime | None = None,
     notify: bool = True,
     actor: Actor = ATTENDEE,
+    then: Callable[[Registration], None] | None = None,
 ) -> Registration:
     """Seat the attendee if a seat is free, otherwise put them on the waiting list; commits.
 
-    Refused outside the registration window and the ticket's sales window (staff imports are not).
+    `then` runs in the same transaction before the person is emailed (the registration form's workshop
+    picks), so the email tells all and anything it raises undoes the registration too. Refused outside the
+    registration window and the ticket's sales window (staff imports are not).
     """
     now = now or utcnow()
     if registration_window(convening, now) != Window.OPEN or ticket_window(ticket_type, now) != Window.OPEN:
         raise RegistrationClosed
     lock_convening(convening.id)
     try:
-        registration = add_registration(convening, ticket_type, details, now=now, notify=notify, actor=actor)
-    except DuplicateRegistration:
+        registration = add_registration(convening, ticket_type, details, now=now, notify=False, actor=actor)
+        if then is not None:
+            then(registration)
+    except Exception:
         db.session.rollback()
         raise
+    if notify:
+        _notify(registration, registration.status.value)
     db.session.commit()
     return registration
 

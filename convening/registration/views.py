@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -21,10 +23,13 @@ from convening.badges.services import badges_for, single_badge_pdf
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.extensions import limiter
+from convening.forms import show_problems
 from convening.problems import Refused
 from convening.registration import services
 from convening.registration.forms import AttendeeForm, CancelForm, RegistrationForm, ResendLinkForm
 from convening.registration.models import Registration, RegistrationStatus
+from convening.scheduling import choices
+from convening.scheduling.forms import with_workshop_picks, workshop_picks
 from convening.sqltypes import utcnow
 from convening.text import clean_line, forbidden_characters
 from convening.urls import external_url
@@ -67,21 +72,37 @@ def register(slug: str) -> Response | tuple[str, int]:
     code = _access_code()
     code_accepted = bool(code) and services.code_unlocks_anything(convening, code)
     offered = services.offered_ticket_types(convening, code if code_accepted else "", now)
-    form = RegistrationForm()
+    availability = {t.id: services.availability(t) for t in offered}
+    breakouts = choices.open_at_registration(convening.id, now=now) if window == services.Window.OPEN else []
+    form = with_workshop_picks(RegistrationForm, breakouts)()
     form.ticket_type.choices = [SelectChoice(ticket_type.id, ticket_type.name) for ticket_type in offered]
     form.access_code.data = code if code_accepted else ""
     duplicate_email = None
     status = 200
     if request.method == "POST" and window == services.Window.OPEN:
-        if form.validate():
+        picks = workshop_picks(form, breakouts)
+        valid = form.validate()
+        problems = choices.pick_problems(breakouts, picks)
+        show_problems(form, Refused(problems))
+        if valid and not problems:
             ticket_type = next(t for t in offered if t.id == form.ticket_type.data)
             try:
-                registration = services.register(convening, ticket_type, form.details(), now=now)
+                registration = services.register(
+                    convening,
+                    ticket_type,
+                    form.details(),
+                    now=now,
+                    then=partial(choices.sign_up_at_registration, picks=picks, now=now),
+                )
             except services.DuplicateRegistration as error:
                 duplicate_email = error.email
                 form.email.errors = [*form.email.errors, "This email already has a registration."]
+            except Refused as error:
+                show_problems(form, error)
             else:
                 flash(REGISTERED_MESSAGES[registration.status], "success")
+                if picks and choices.why_not(registration):
+                    flash(f"Your workshop picks were not kept. {choices.why_not(registration)}", "warning")
                 return redirect(url_for(".manage", slug=slug, secret=registration.manage_secret), 303)
         status = 422
     return render_template(
@@ -90,7 +111,9 @@ def register(slug: str) -> Response | tuple[str, int]:
         form=form,
         window=window,
         offered=offered,
-        availability={t.id: services.availability(t) for t in offered},
+        availability=availability,
+        breakouts=breakouts,
+        workshops_later={t.id for t in offered if not t.is_free or availability[t.id].waiting_list},
         code=code,
         code_rejected=bool(code) and not code_accepted,
         duplicate_email=duplicate_email,

@@ -7,7 +7,7 @@ seats move only through convening.scheduling.seats, so capacity stays the databa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -114,10 +114,19 @@ def save_choices(
     now = now or utcnow()
     lock_convening(registration.convening_id)
     try:
-        allowed = _rankable(registration, slot, workshop_ids, now)
+        saved = _write_choices(registration, slot, workshop_ids, now)
     except Refused:
         db.session.rollback()
         raise
+    db.session.commit()
+    return saved
+
+
+def _write_choices(
+    registration: Registration, slot: TimeSlot, workshop_ids: Sequence[int | None], now: datetime
+) -> list[WorkshopChoice]:
+    """save_choices inside the caller's transaction, which holds the convening's lock."""
+    allowed = _rankable(registration, slot, workshop_ids, now)
     seen = [workshop_id for workshop_id in workshop_ids if workshop_id is not None]
     db.session.execute(
         delete(WorkshopChoice).where(
@@ -139,7 +148,7 @@ def save_choices(
         f"{rank}. {allowed[workshop_id].title}" for rank, workshop_id in enumerate(seen, start=1)
     )
     _record(registration, "choices", f"Ranked choices for {_slot_name(slot)}: {titles or 'none'}", now)
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
@@ -157,6 +166,15 @@ def _rankable(
     if len(workshop_ids) > len(RANKS):
         raise Refused({"": "Rank at most three workshops."})
     allowed = {workshop.id: workshop for workshop in workshops_of(slot)}
+    problems = ranking_problems(allowed, workshop_ids)
+    if problems:
+        raise Refused(problems)
+    return allowed
+
+
+def ranking_problems(allowed: Collection[int], workshop_ids: Sequence[int | None]) -> dict[str, str]:
+    """What is wrong with a ranking, by rank ("first", "second", "third"): a workshop not among those
+    allowed, or one chosen twice."""
     problems: dict[str, str] = {}
     seen: dict[int, str] = {}
     for name, workshop_id in zip(RANKS, workshop_ids, strict=False):
@@ -170,9 +188,7 @@ def _rankable(
             )
         else:
             seen[workshop_id] = name
-    if problems:
-        raise Refused(problems)
-    return allowed
+    return problems
 
 
 def _slot_name(slot: TimeSlot) -> str:
@@ -374,17 +390,9 @@ class SlotLine:
         return workshop.title if workshop is not None else ""
 
 
-def slot_lines(registration: Registration, *, now: datetime | None = None) -> list[SlotLine]:
-    """Every breakout slot of the convening in time order, with the person's part in each."""
-    now = now or utcnow()
-    stars = starred(registration)
-    held = seats.seats_of(registration)
-    chosen = db.session.execute(
-        select(WorkshopChoice.time_slot_id, WorkshopChoice.rank, WorkshopChoice.session_id).where(
-            WorkshopChoice.registration_id == registration.id
-        )
-    ).all()
-    slots = seats.breakout_slots(registration.convening_id)
+def _lines(convening_id: int, now: datetime, stars: Collection[int] = ()) -> list[SlotLine]:
+    """Every breakout slot of the convening in time order with its workshops, nobody's part in it yet."""
+    slots = seats.breakout_slots(convening_id)
     workshops = _workshops_in([slot.id for slot in slots]) if slots else []
     lines = []
     for slot in slots:
@@ -397,16 +405,123 @@ def slot_lines(registration: Registration, *, now: datetime | None = None) -> li
             ],
             started=now >= slot.starts_at,
         )
+        line.closed = line.ranked and choices_closed(slot, now)
+        lines.append(line)
+    return lines
+
+
+def slot_lines(registration: Registration, *, now: datetime | None = None) -> list[SlotLine]:
+    """Every breakout slot of the convening in time order, with the person's part in each."""
+    now = now or utcnow()
+    lines = _lines(registration.convening_id, now, starred(registration))
+    held = seats.seats_of(registration)
+    chosen = db.session.execute(
+        select(WorkshopChoice.time_slot_id, WorkshopChoice.rank, WorkshopChoice.session_id).where(
+            WorkshopChoice.registration_id == registration.id
+        )
+    ).all()
+    for line in lines:
         for seat in held:
-            if seat.time_slot_id == slot.id:
+            if seat.time_slot_id == line.slot.id:
                 if seat.status == SeatStatus.SEATED:
                     line.seat = seat
                 else:
                     line.waiting = seat
                     line.waiting_position = seats.waiting_position(seat)
         for slot_id, rank, workshop_id in chosen:
-            if slot_id == slot.id:
+            if slot_id == line.slot.id:
                 line.choices[rank - 1] = workshop_id
-        line.closed = line.ranked and choices_closed(slot, now)
-        lines.append(line)
     return lines
+
+
+# --- picks on the registration form ---------------------------------------------------------------------
+
+
+def open_at_registration(convening_id: int, *, now: datetime | None = None) -> list[SlotLine]:
+    """The breakout slots someone registering now can pick in: first-come slots not yet started, ranked
+    slots still taking choices, each with at least one workshop."""
+    return [
+        line
+        for line in _lines(convening_id, now or utcnow())
+        if line.workshops and not line.started and not line.closed
+    ]
+
+
+@dataclass
+class Picks:
+    """What the registration form asked for, by slot id: one workshop in a first-come slot, a ranking of up
+    to three in a ranked one (None where nothing was picked)."""
+
+    workshops: dict[int, int | None] = field(default_factory=dict)
+    rankings: dict[int, list[int | None]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.workshops.values()) or any(any(ranking) for ranking in self.rankings.values())
+
+
+def workshop_field(slot_id: int) -> str:
+    """The registration form's field for the workshop picked in a first-come slot."""
+    return f"workshop_{slot_id}"
+
+
+def rank_field(slot_id: int, rank: str) -> str:
+    """The registration form's field for one rank ("first", "second", "third") in a ranked slot."""
+    return f"slot_{slot_id}_{rank}"
+
+
+def pick_problems(lines: Sequence[SlotLine], picks: Picks) -> dict[str, str]:
+    """What is wrong with the picks against the slots the form offered, by form field: a workshop of
+    another slot (or none at all) and a workshop ranked twice. Checked before anything is written."""
+    problems: dict[str, str] = {}
+    for line in lines:
+        offered = {item.workshop.id for item in line.workshops}
+        if line.ranked:
+            ranking = picks.rankings.get(line.slot.id, [])
+            for rank, message in ranking_problems(offered, ranking).items():
+                problems[rank_field(line.slot.id, rank)] = message
+        elif picks.workshops.get(line.slot.id) not in {None, *offered}:
+            problems[workshop_field(line.slot.id)] = "Choose one of the workshops of this time slot."
+    return problems
+
+
+def sign_up_at_registration(registration: Registration, picks: Picks, *, now: datetime) -> None:
+    """Apply the registration form's picks inside the registering transaction (which holds the convening's
+    lock), before the confirmation email is written, so that email lists them. A first-come workshop that
+    filled up since the form was shown puts the person on its waiting list. A registration that is not
+    confirmed (a paid ticket, the convening's waiting list) keeps no picks: why_not says why. Refused, by
+    form field, when a pick is no longer allowed; the caller then rolls the whole registration back.
+    """
+    if why_not(registration) is not None:
+        return
+    for slot_id, workshop_id in picks.workshops.items():
+        if workshop_id is None:
+            continue
+        try:
+            workshop = _first_come_workshop(registration, workshop_id, now)
+            seat = seats.take_seat(registration, workshop, source=SeatSource.ATTENDEE, now=now)
+            if seat is None:
+                seats.join_waiting_list(registration, workshop, now=now)
+        except seats.SeatRefused as error:
+            raise Refused({workshop_field(slot_id): str(error)}) from error
+        except Refused as error:
+            raise Refused({workshop_field(slot_id): " ".join(error.problems.values())}) from error
+        if seat is None:
+            _record(registration, "wait", f"Joined the waiting list of {workshop.title}", now)
+        else:
+            _record(registration, "seat", f"Took a seat in {workshop.title}", now)
+    for slot_id, ranking in picks.rankings.items():
+        if not any(ranking):
+            continue
+        slot = db.session.get(TimeSlot, slot_id)
+        if slot is None:
+            raise Refused({rank_field(slot_id, RANKS[0]): "That breakout slot is no longer on the program."})
+        try:
+            _write_choices(registration, slot, ranking, now)
+        except Refused as error:
+            raise Refused(_by_rank_field(slot_id, error.problems)) from error
+
+
+def _by_rank_field(slot_id: int, problems: Mapping[str, str]) -> dict[str, str]:
+    """A ranked slot's problems keyed by the registration form's fields; one about the whole slot goes
+    beside its first choice."""
+    return {rank_field(slot_id, rank or RANKS[0]): message for rank, message in problems.items()}
