@@ -215,10 +215,6 @@ def _named(convening: Convening, row: Room | Track) -> str:
     return row.name
 
 
-def _slot_name(convening: Convening, slot: TimeSlot) -> str:
-    return f"{services.slot_title(slot)}, {services.slot_times(convening, slot)}"
-
-
 _register(
     _Part(
         key="room",
@@ -282,7 +278,7 @@ _register(
         delete=services.delete_slot,
         sessions=services.sessions_in_slot,
         label=lambda convening, slot: services.slot_title(slot),
-        full_name=_slot_name,
+        full_name=services.slot_name,
         effect="These sessions will be unscheduled (they keep their room, track and speakers) until you put "
         "them in another slot:",
         empty="No sessions are in this slot.",

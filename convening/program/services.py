@@ -150,6 +150,11 @@ def slot_title(slot: TimeSlot) -> str:
     return f"{slot.kind.label}: {slot.label}" if slot.label else slot.kind.label
 
 
+def slot_name(convening: Convening, slot: TimeSlot) -> str:
+    """'Breakouts: Round one, Tuesday, June 15, 1:30 PM – 3:00 PM': a slot among slots of every kind."""
+    return f"{slot_title(slot)}, {slot_times(convening, slot)}"
+
+
 def convening_days(convening: Convening) -> list[date]:
     return [
         convening.starts_on + timedelta(days=offset)

@@ -24,6 +24,7 @@ from convening.problems import Refused
 from convening.program import speakers
 from convening.program.agenda import speaker_sessions
 from convening.program.models import Speaker
+from convening.program.services import slot_name
 from convening.program.speakers_forms import SpeakerForm
 from convening.scheduling import timetabling
 from convening.scheduling.seats import breakout_slots
@@ -40,7 +41,7 @@ def _convening(slug: str) -> Convening:
 def _offer_slots(convening: Convening, form: SpeakerForm, speaker: Speaker | None) -> None:
     """The breakout slots as "Can make" boxes: all ticked for a new speaker, as stored for one saved."""
     slots = breakout_slots(convening.id)
-    choices = [(slot.id, timetabling.slot_name(convening, slot)) for slot in slots]
+    choices = [(slot.id, slot_name(convening, slot)) for slot in slots]
     if request.method == "POST":
         form.offer_slots(choices)
     else:

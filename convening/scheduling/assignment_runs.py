@@ -36,7 +36,7 @@ from convening.scheduling.models import (
     WorkshopChoice,
     WorkshopSeat,
 )
-from convening.scheduling.seats import SeatRefused, breakout_slots, release_seat, take_seat
+from convening.scheduling.seats import SeatRefused, breakout_slots, move_seats, release_seat, take_seat
 from convening.scheduling.solvers.assignment import (
     Assignment,
     AssignmentProblem,
@@ -333,31 +333,6 @@ def recent_runs(convening_id: int, limit: int = 10) -> list[AssignmentRun]:
 # --- publishing ---------------------------------------------------------------------------------------
 
 
-def _limit() -> Any:
-    """A workshop's seats in SQL: its own capacity, else its room's (a correlated subquery), else NULL."""
-    room_capacity = (
-        select(Room.capacity)
-        .where(Room.id == ProgramSession.room_id)
-        .correlate(ProgramSession)
-        .scalar_subquery()
-    )
-    return func.coalesce(ProgramSession.capacity, room_capacity)
-
-
-def _move_counter(session_id: int, delta: int) -> bool:
-    """Add `delta` to the workshop's seat count if the result stays within its seats; False otherwise."""
-    limit = _limit()
-    moved = db.session.execute(
-        update(ProgramSession)
-        .where(
-            ProgramSession.id == session_id, or_(limit.is_(None), ProgramSession.seats_taken + delta <= limit)
-        )
-        .values(seats_taken=ProgramSession.seats_taken + delta),
-        execution_options={"synchronize_session": False},
-    )
-    return moved.rowcount == 1
-
-
 def publish(run: AssignmentRun, *, actor: Actor) -> int:
     """Write the run's seats, replacing every unlocked seat and waiting place of its slots, and email each
     person their workshops. One transaction: Refused (nothing written) when the run is not the draft to
@@ -524,7 +499,7 @@ def _write_seats(convening: Convening, run: AssignmentRun, actor: Actor) -> int:
     full = [
         session_id
         for session_id, change in sorted(delta.items())
-        if change and not _move_counter(session_id, change)
+        if change and not move_seats(session_id, change)
     ]
     if full:
         raise Refused({"publish": _no_longer_fits(convening, [workshops[s] for s in full], slots)})

@@ -1,4 +1,5 @@
-"""Staff forms for breakouts: a slot's sign-up mode and ranking deadline, and seating someone by hand."""
+"""Staff forms for breakouts: a slot's sign-up mode and ranking deadline, seating someone by hand, and how
+long timetabling may improve a proposal."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wtforms.validators import ValidationError
 from convening.convenings.console_forms import LocalTimeField
 from convening.forms import TypedField, filled, utc_from_local
 from convening.program.models import ProgramSession
+from convening.scheduling import timetabling
 from convening.scheduling.enums import SignupMode
 from convening.urls import MAX_ROW_ID
 
@@ -95,3 +97,28 @@ class MoveForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (remove, lock, run, publish): only the CSRF token."""
+
+
+SECONDS_MESSAGE = (
+    f"Enter a whole number of seconds from {timetabling.MIN_SECONDS} to {timetabling.MAX_SECONDS}."
+)
+
+
+class SecondsField(TypedField):
+    def parse(self, text: str) -> int:
+        """Whole seconds within the limits, or the message saying which."""
+        if not (text.isascii() and text.isdigit() and len(text) <= 4):
+            raise ValueError(SECONDS_MESSAGE)
+        number = int(text)
+        if not timetabling.MIN_SECONDS <= number <= timetabling.MAX_SECONDS:
+            raise ValueError(SECONDS_MESSAGE)
+        return number
+
+
+class ImproveForm(FlaskForm):
+    seconds = SecondsField(
+        "Seconds",
+        default=10,
+        render_kw={"inputmode": "numeric"},
+        validators=[filled(SECONDS_MESSAGE)],
+    )

@@ -52,27 +52,20 @@ def _capacity() -> ColumnElement[int | None]:
     return func.coalesce(ProgramSession.capacity, _room_capacity())
 
 
-def _claim(workshop_id: int) -> bool:
-    """One more seat in the workshop, if the database agrees there is room."""
-    capacity = _capacity()
+def move_seats(workshop_id: int, delta: int) -> bool:
+    """Add `delta` to the workshop's seats taken if the database agrees: never beyond its capacity when
+    adding, never below zero. False when it refused (the workshop is full). The caller holds the lock."""
+    condition = ProgramSession.seats_taken + delta >= 0
+    if delta > 0:
+        capacity = _capacity()
+        condition = or_(capacity.is_(None), ProgramSession.seats_taken + delta <= capacity)
     result = db.session.execute(
         update(ProgramSession)
-        .where(
-            ProgramSession.id == workshop_id, or_(capacity.is_(None), ProgramSession.seats_taken < capacity)
-        )
-        .values(seats_taken=ProgramSession.seats_taken + 1),
+        .where(ProgramSession.id == workshop_id, condition)
+        .values(seats_taken=ProgramSession.seats_taken + delta),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount == 1
-
-
-def _unclaim(workshop_id: int) -> None:
-    db.session.execute(
-        update(ProgramSession)
-        .where(ProgramSession.id == workshop_id, ProgramSession.seats_taken > 0)
-        .values(seats_taken=ProgramSession.seats_taken - 1),
-        execution_options={"synchronize_session": False},
-    )
 
 
 def _expire_counters(*workshops: ProgramSession | None) -> None:
@@ -121,7 +114,7 @@ def _drop(seat: WorkshopSeat) -> int | None:
     db.session.delete(seat)
     db.session.flush()
     if freed is not None:
-        _unclaim(freed)
+        move_seats(freed, -1)
     return freed
 
 
@@ -202,7 +195,7 @@ def take_seat(
         current.locked = locked
         db.session.flush()
         return current
-    if not _claim(workshop.id):
+    if not move_seats(workshop.id, 1):
         _expire_counters(workshop)
         return None
     waiting = _held(registration.id, slot.id, SeatStatus.WAITING)
@@ -329,7 +322,7 @@ def _promote(workshop_id: int, *, now: datetime, notify: bool) -> list[WorkshopS
     pending = deque([workshop_id])
     while pending:
         current_id = pending.popleft()
-        while (candidate := _first_waiting(current_id)) is not None and _claim(current_id):
+        while (candidate := _first_waiting(current_id)) is not None and move_seats(current_id, 1):
             other = _held(candidate.registration_id, candidate.time_slot_id, SeatStatus.SEATED)
             given_up = db.session.get(ProgramSession, other.session_id) if other is not None else None
             freed = _drop(other) if other is not None else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from convening.accounts.access import current_actor, owned_or_404, role_required
@@ -18,45 +17,14 @@ from convening.accounts.models import StaffRole
 from convening.convenings.models import Convening
 from convening.convenings.services import by_slug
 from convening.formatting import clock
-from convening.forms import TypedField, filled, show_problems
+from convening.forms import show_problems
 from convening.problems import Refused
 from convening.program.models import ProgramSession, Room, TimeSlot
 from convening.scheduling import timetabling
+from convening.scheduling.console_forms import ActionForm, ImproveForm
 from convening.scheduling.models import ProposalStatus, TimetableProposal
 
 bp = Blueprint("timetable_console", __name__, url_prefix="/staff/c/<slug:slug>/timetable")
-
-SECONDS_MESSAGE = (
-    f"Enter a whole number of seconds from {timetabling.MIN_SECONDS} to {timetabling.MAX_SECONDS}."
-)
-
-
-class SecondsField(TypedField):
-    def parse(self, text: str) -> int:
-        """Whole seconds within the limits, or the message saying which."""
-        if not (text.isascii() and text.isdigit() and len(text) <= 4):
-            raise ValueError(SECONDS_MESSAGE)
-        number = int(text)
-        if not timetabling.MIN_SECONDS <= number <= timetabling.MAX_SECONDS:
-            raise ValueError(SECONDS_MESSAGE)
-        return number
-
-
-class ImproveForm(FlaskForm):
-    seconds = SecondsField(
-        "Seconds",
-        default=10,
-        render_kw={"inputmode": "numeric"},
-        validators=[filled(SECONDS_MESSAGE)],
-    )
-
-
-class QuickForm(FlaskForm):
-    """Only its CSRF token."""
-
-
-class ApplyForm(FlaskForm):
-    """Only its CSRF token."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +128,9 @@ def _page(
         proposal=proposal,
         proposed=proposed,
         proposals=timetabling.recent_proposals(convening.id),
-        quick_form=QuickForm(),
+        quick_form=ActionForm(),
         improve_form=improve_form or ImproveForm(formdata=None),
-        apply_form=ApplyForm(),
+        apply_form=ActionForm(),
         rooms=program.rooms,
         has_slots=bool(program.slots),
         has_workshops=bool(program.sessions),

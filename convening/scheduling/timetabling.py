@@ -35,8 +35,9 @@ from convening.jobs.models import Job
 from convening.problems import Refused
 from convening.program.models import ProgramSession, Room, SessionKind, SessionSpeaker, TimeSlot
 from convening.program.models import Speaker as SpeakerRow
-from convening.program.services import slot_times, slot_title
+from convening.program.services import slot_name
 from convening.registration.models import Registration, RegistrationStatus
+from convening.registration.services import lock_convening
 from convening.scheduling.models import (
     ProposalStatus,
     SpeakerUnavailability,
@@ -56,11 +57,6 @@ RECENT_PROPOSALS = 5
 
 
 # --- the problem from the program ------------------------------------------------------------------------
-
-
-def slot_name(convening: Convening, slot: TimeSlot) -> str:
-    """'Breakouts: Round one, Tuesday, June 15, 1:30 PM – 3:00 PM'."""
-    return f"{slot_title(slot)}, {slot_times(convening, slot)}"
 
 
 @dataclass
@@ -407,7 +403,10 @@ def apply(convening: Convening, row: TimetableProposal, *, actor: Actor) -> int:
     """Move the workshops to their proposed slots and rooms, all or none, each move audited; the number
     moved. Refused when the proposal is not ready or the program changed since in a way that breaks it.
     Commits."""
+    lock_convening(convening.id)  # no sign-up or second apply slips in between the checks and the moves
+    db.session.refresh(row)
     if row.status != ProposalStatus.READY:
+        db.session.rollback()
         raise Refused({"proposal": "Only a ready proposal can be applied; make a new proposal."})
     program = load_program(convening)
     placements = placements_of(row)
