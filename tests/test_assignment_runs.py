@@ -7,17 +7,19 @@ same input, keep locked people, and publish all of it (seats, counters, emails) 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from conftest import Seeded, SmtpSink, seed_convening
+from conftest import Seeded, SmtpSink, csrf_token, seed_convening
 from convening import jobs
 from convening.audit.services import COMMAND_LINE
 from convening.extensions import db
@@ -463,3 +465,95 @@ def test_schedule_assign_says_what_to_fix_and_exits_non_zero(app: Flask) -> None
     unknown = app.test_cli_runner().invoke(args=["schedule", "assign", "--convening", "nope"])
     assert unknown.exit_code == 2
     assert "There is no convening 'nope'" in unknown.output
+
+
+def test_once_published_free_seats_go_first_come_and_a_rerun_keeps_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    built = build(app, capacity=3)
+    publish(app, run_now(app).id)
+    morning = built.slots["morning"]
+    housing = built.workshops["Housing first"]
+    with app.app_context():
+        convening = db.session.get(Convening, built.seeded.convening_id)
+        ticket = db.session.scalar(select(TicketType).where(TicketType.convening_id == convening.id))
+        [late] = add_registrations(
+            convening,
+            [(ticket, AttendeeDetails(first_name="Gus", family_name="Rivera", email="gus@summit.test"))],
+            now=utcnow(),
+            notify=False,
+            actor=COMMAND_LINE,
+        )
+        db.session.commit()
+        gus, secret = late.id, late.manage_secret
+        assert db.session.get(ProgramSession, housing).seats_taken == 3  # everyone's first choice: full
+        free = next(
+            w
+            for title, w in built.workshops.items()
+            if title in WORKSHOPS["morning"] and db.session.get(ProgramSession, w).seats_taken < 3
+        )
+
+    # Someone who registers late ranks nothing: the seats still free are first come, and so is the
+    # waiting list of a full workshop.
+    page = f"/c/summit/r/{secret}/workshops"
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(page).get_data(as_text=True)).split())
+    assert "Seats still free are first come, first served" in text
+    assert "Rank up to three" not in text
+    token = csrf_token(client, "/c/summit/lost-link")
+    assert client.post(f"{page}/seat", data={"workshop": free, "csrf_token": token}).status_code == 303
+    assert client.post(f"{page}/wait", data={"workshop": housing, "csrf_token": token}).status_code == 303
+    form = client.get("/c/summit/register").get_data(as_text=True)
+    assert f'name="workshop_{morning}"' in form
+    assert f'name="slot_{morning}_first"' not in form
+
+    # A new run keeps what Gus took, and publishing it keeps his waiting place too.
+    second = run_now(app)
+    assert second.status == RunStatus.DRAFT, second.problems
+    assert [
+        (workshop, locked)
+        for reg, slot, workshop, _, locked in second.placements
+        if (reg, slot) == (gus, morning)
+    ] == [(free, True)]
+    publish(app, second.id)
+    assert seats(app)[(gus, morning)] == (free, SeatSource.ATTENDEE, False)
+    with app.app_context():
+        assert db.session.execute(
+            select(WorkshopSeat.session_id).where(
+                WorkshopSeat.registration_id == gus, WorkshopSeat.status == SeatStatus.WAITING
+            )
+        ).scalars().all() == [housing]
+    assert counters(app) == seated_rows(app)
+
+
+def test_publishing_drops_a_waiting_place_for_the_workshop_the_person_is_given(app: Flask) -> None:
+    """A slot switched from first come to ranked keeps its waiting lists; whoever the run seats in the
+    workshop they waited for leaves its waiting list."""
+    built = build(app, capacity=3)
+    morning, housing = built.slots["morning"], built.workshops["Housing first"]
+    ana = built.people["Ana"]
+    with app.app_context():
+        db.session.add(
+            WorkshopSeat(
+                convening_id=built.seeded.convening_id,
+                registration_id=ana,
+                session_id=housing,
+                time_slot_id=morning,
+                status=SeatStatus.WAITING,
+                source=SeatSource.ATTENDEE,
+                created_at=utcnow(),
+            )
+        )
+        db.session.commit()
+    run = run_now(app)
+    assert placed(run)[(ana, morning)] == housing
+    publish(app, run.id)
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(WorkshopSeat)
+                .where(WorkshopSeat.status == SeatStatus.WAITING)
+            )
+            == 0
+        )
+    assert seats(app)[(ana, morning)] == (housing, SeatSource.ASSIGNMENT, False)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from convening.audit.services import Actor, diff, record, snapshot
 from convening.convenings.models import Convening
@@ -107,6 +108,15 @@ def _last_published(convening_id: int) -> AssignmentRun | None:
     )
 
 
+def kept_on_rerun() -> ColumnElement[bool]:
+    """The seats a run leaves where they are, as the solver's locked placements: those staff locked, and
+    those people took themselves (or got from a waiting list) once an earlier assignment was out."""
+    return or_(
+        WorkshopSeat.locked.is_(True),
+        WorkshopSeat.source.in_((SeatSource.ATTENDEE, SeatSource.WAITING_LIST)),
+    )
+
+
 def solver_input(convening: Convening) -> SolverInput:
     """Ranked slots and their workshops, confirmed people with their rankings, locks and the last publish.
 
@@ -170,7 +180,7 @@ def solver_input(convening: Convening) -> SolverInput:
                     WorkshopSeat.convening_id == convening.id,
                     WorkshopSeat.time_slot_id.in_(slot_ids),
                     WorkshopSeat.status == SeatStatus.SEATED,
-                    WorkshopSeat.locked.is_(True),
+                    kept_on_rerun(),
                 )
                 .order_by(WorkshopSeat.id)
             )
@@ -452,26 +462,22 @@ def _write_seats(convening: Convening, run: AssignmentRun, actor: Actor) -> int:
         )
     )
     seat_filter = (WorkshopSeat.convening_id == convening.id, WorkshopSeat.time_slot_id.in_(slot_ids))
+    seated = (*seat_filter, WorkshopSeat.status == SeatStatus.SEATED)
     kept = {
         (reg, slot_id)
         for reg, slot_id in db.session.execute(
-            select(WorkshopSeat.registration_id, WorkshopSeat.time_slot_id).where(
-                *seat_filter, WorkshopSeat.status == SeatStatus.SEATED, WorkshopSeat.locked.is_(True)
-            )
+            select(WorkshopSeat.registration_id, WorkshopSeat.time_slot_id).where(*seated, kept_on_rerun())
         )
     }
     delta: Counter[int] = Counter()
     for session_id, count in db.session.execute(
         select(WorkshopSeat.session_id, func.count())
-        .where(*seat_filter, WorkshopSeat.status == SeatStatus.SEATED, WorkshopSeat.locked.is_(False))
+        .where(*seated, ~kept_on_rerun())
         .group_by(WorkshopSeat.session_id)
     ):
         delta[session_id] -= count
     db.session.execute(
-        delete(WorkshopSeat).where(
-            *seat_filter,
-            or_(WorkshopSeat.status == SeatStatus.WAITING, WorkshopSeat.locked.is_(False)),
-        ),
+        delete(WorkshopSeat).where(*seated, ~kept_on_rerun()),
         execution_options={"synchronize_session": False},
     )
     now = utcnow()
@@ -505,6 +511,7 @@ def _write_seats(convening: Convening, run: AssignmentRun, actor: Actor) -> int:
         raise Refused({"publish": _no_longer_fits(convening, [workshops[s] for s in full], slots)})
     if rows:
         db.session.execute(WorkshopSeat.__table__.insert(), rows)
+    _drop_waits_for_own_seats(slot_ids)
     emailed = _email_everyone(convening, sorted(people), {s: slots[s] for s in slot_ids})
     record(
         actor,
@@ -515,6 +522,25 @@ def _write_seats(convening: Convening, run: AssignmentRun, actor: Actor) -> int:
         convening_id=convening.id,
     )
     return emailed
+
+
+def _drop_waits_for_own_seats(slot_ids: list[int]) -> None:
+    """Waiting places stay through a publish, except those for the workshop the person now sits in."""
+    seat = aliased(WorkshopSeat)
+    db.session.execute(
+        delete(WorkshopSeat).where(
+            WorkshopSeat.time_slot_id.in_(slot_ids),
+            WorkshopSeat.status == SeatStatus.WAITING,
+            select(seat.id)
+            .where(
+                seat.status == SeatStatus.SEATED,
+                seat.registration_id == WorkshopSeat.registration_id,
+                seat.session_id == WorkshopSeat.session_id,
+            )
+            .exists(),
+        ),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _no_longer_fits(convening: Convening, full: list[ProgramSession], slots: dict[int, TimeSlot]) -> str:

@@ -69,10 +69,8 @@ def _workshops_in(slot_ids: list[int]) -> list[ProgramSession]:
     )
 
 
-def choices_closed(slot: TimeSlot, now: datetime) -> bool:
-    """Ranking is over: the deadline passed, or staff published the assignment for the slot."""
-    if slot.choices_close_at is not None and now >= slot.choices_close_at:
-        return True
+def assigned(slot: TimeSlot) -> bool:
+    """The assignment of this ranked slot is published: its seats still free go first come, first served."""
     return bool(
         db.session.scalar(
             select(
@@ -82,6 +80,13 @@ def choices_closed(slot: TimeSlot, now: datetime) -> bool:
             )
         )
     )
+
+
+def choices_closed(slot: TimeSlot, now: datetime) -> bool:
+    """Ranking is over: the deadline passed, or staff published the assignment for the slot."""
+    if slot.choices_close_at is not None and now >= slot.choices_close_at:
+        return True
+    return assigned(slot)
 
 
 # --- ranked choices -----------------------------------------------------------------------------------
@@ -221,7 +226,7 @@ def _first_come_workshop(
         raise Refused(
             {"": "That workshop is not on this convening's breakout program: choose one from the list."}
         )
-    if slot.signup_mode != SignupMode.FIRST_COME:
+    if slot.signup_mode != SignupMode.FIRST_COME and not assigned(slot):
         raise Refused(
             {"": "Workshops in this slot are assigned from ranked choices: rank your top three instead."}
         )
@@ -376,11 +381,17 @@ class SlotLine:
     waiting_position: int | None = None
     choices: list[int | None] = field(default_factory=lambda: [None, None, None])
     closed: bool = False
+    assigned: bool = False  # a ranked slot whose assignment is published
     started: bool = False
 
     @property
     def ranked(self) -> bool:
         return self.slot.signup_mode == SignupMode.RANKED
+
+    @property
+    def first_come(self) -> bool:
+        """Seats are taken one by one: a first-come slot, or a ranked one once its assignment is out."""
+        return not self.ranked or self.assigned
 
     def workshop_of(self, workshop_id: int | None) -> ProgramSession | None:
         return next((line.workshop for line in self.workshops if line.workshop.id == workshop_id), None)
@@ -405,7 +416,9 @@ def _lines(convening_id: int, now: datetime, stars: Collection[int] = ()) -> lis
             ],
             started=now >= slot.starts_at,
         )
-        line.closed = line.ranked and choices_closed(slot, now)
+        if line.ranked:
+            line.assigned = assigned(slot)
+            line.closed = line.assigned or choices_closed(slot, now)
         lines.append(line)
     return lines
 
@@ -438,12 +451,12 @@ def slot_lines(registration: Registration, *, now: datetime | None = None) -> li
 
 
 def open_at_registration(convening_id: int, *, now: datetime | None = None) -> list[SlotLine]:
-    """The breakout slots someone registering now can pick in: first-come slots not yet started, ranked
-    slots still taking choices, each with at least one workshop."""
+    """The breakout slots someone registering now can pick in, each with at least one workshop: first-come
+    ones (ranked ones whose assignment is out included) not yet started, ranked ones still taking choices."""
     return [
         line
         for line in _lines(convening_id, now or utcnow())
-        if line.workshops and not line.started and not line.closed
+        if line.workshops and not line.started and (line.first_come or not line.closed)
     ]
 
 
@@ -475,7 +488,7 @@ def pick_problems(lines: Sequence[SlotLine], picks: Picks) -> dict[str, str]:
     problems: dict[str, str] = {}
     for line in lines:
         offered = {item.workshop.id for item in line.workshops}
-        if line.ranked:
+        if not line.first_come:
             ranking = picks.rankings.get(line.slot.id, [])
             for rank, message in ranking_problems(offered, ranking).items():
                 problems[rank_field(line.slot.id, rank)] = message

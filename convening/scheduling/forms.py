@@ -47,7 +47,7 @@ def with_workshop_picks(form_class: type[F], lines: Sequence[SlotLine]) -> type[
     fields: dict[str, Field] = {}
     for line in lines:
         workshops = [SelectChoice(str(item.workshop.id), item.workshop.title) for item in line.workshops]
-        if line.ranked:
+        if not line.first_come:
             for rank in RANKS:
                 fields[rank_field(line.slot.id, rank)] = SelectField(
                     RANK_LABELS[rank].capitalize(),
@@ -70,7 +70,7 @@ def workshop_picks(form: FlaskForm, lines: Sequence[SlotLine]) -> Picks:
     """The picks posted in the fields with_workshop_picks added."""
     picks = Picks()
     for line in lines:
-        if line.ranked:
+        if not line.first_come:
             picks.rankings[line.slot.id] = [form[rank_field(line.slot.id, rank)].data for rank in RANKS]
         else:
             picks.workshops[line.slot.id] = form[workshop_field(line.slot.id)].data

@@ -64,7 +64,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     lines = choices.slot_lines(registration)
-    forms = {line.slot.id: _choices_form(line) for line in lines if line.ranked}
+    forms = {line.slot.id: _choices_form(line) for line in lines if not line.first_come}
     if posted is not None:
         forms[posted[0]] = posted[1]
     page = render_template(
