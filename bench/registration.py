@@ -2,10 +2,12 @@
 
 Usage: .venv/bin/python bench/registration.py [--engines sqlite,postgresql] [--existing 2000] [--posts 200]
 
-Each engine gets a fresh database built by the migrations, a convening open for registration and
---existing registrations stored through registration.services.register, so the seat counters are right.
-Then --posts real form submissions go through the Flask test client with CSRF, the rate limiter and the
-confirmation email (rendered and written to the outbox) all on, as in production. Prints the median and
+Each engine gets a fresh database built by the migrations, a convening open for registration with four
+breakout slots (two first come, two ranked, eight workshops each) and --existing registrations stored
+through registration.services.register, so the seat counters are right. Then --posts real form submissions
+go through the Flask test client with CSRF, the rate limiter and the confirmation email (rendered, with
+the person's workshops, and written to the outbox) all on, as in production; each picks a workshop in both
+first-come slots and ranks three in one ranked slot. Prints the median and
 p95 of the POST alone and exits 1 when an engine's median misses the target.
 """
 
@@ -19,6 +21,7 @@ import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -28,7 +31,11 @@ import benchkit  # first: it selects the testing configuration before convening 
 from convening.extensions import db
 from convening.mail.models import OutboxMessage
 from convening.models import Convening, Registration, TicketType
+from convening.program.models import ProgramSession, SessionKind, SlotKind, TimeSlot
 from convening.registration.services import AttendeeDetails, register
+from convening.scheduling.choices import RANKS
+from convening.scheduling.enums import SignupMode
+from convening.scheduling.models import WorkshopChoice, WorkshopSeat
 
 TARGET_MEDIAN_MS = 50.0
 WARMUP_POSTS = 5
@@ -44,6 +51,7 @@ PEOPLE = [
     ("Kwame", "Mensah-Boateng", "he/him", "Chief of Staff", "Office of the Mayor", "Columbus", "OH"),
     ("Zoë", "Åberg", "they/them", "Policy Director", "National League of Towns", "Washington", "DC"),
 ]
+TOPICS = ["Housing", "Climate", "Policing", "Labor", "Transit", "Budgets", "Broadband", "Water"]
 
 
 @dataclass
@@ -53,6 +61,7 @@ class Target:
     engine: str
     app: Flask
     ticket_type_id: int
+    breakouts: dict[int, list[int]]  # slot id -> its workshops' ids, first-come slots first
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,13 +74,46 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def seed(app: Flask, existing: int) -> int:
-    """The open convening with `existing` people registered; returns the free ticket's id."""
+def seed(app: Flask, existing: int) -> tuple[int, dict[int, list[int]]]:
+    """The open convening with its breakouts and `existing` people registered; returns the free ticket's
+    id and the breakout workshops by slot."""
     with app.app_context():
         convening, free = benchkit.open_convening()
+        breakouts = add_breakouts(convening)
         for number in range(existing):
             register(convening, free, details(f"existing-{number}@example.org", number), notify=False)
-        return free.id
+        return free.id, breakouts
+
+
+def add_breakouts(convening: Convening) -> dict[int, list[int]]:
+    """Two first-come slots, then two ranked ones open for a week, with eight workshops of 300 seats each."""
+    breakouts: dict[int, list[int]] = {}
+    for number, mode in enumerate([SignupMode.FIRST_COME] * 2 + [SignupMode.RANKED] * 2):
+        starts = datetime(2027, 6, 15 + number // 2, 15 + 3 * (number % 2), tzinfo=UTC)
+        slot = TimeSlot(
+            convening_id=convening.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            kind=SlotKind.BREAKOUT,
+            label=f"Breakouts {number + 1}",
+            signup_mode=mode,
+            choices_close_at=datetime.now(UTC) + timedelta(days=7) if mode == SignupMode.RANKED else None,
+        )
+        workshops = [
+            ProgramSession(
+                convening_id=convening.id,
+                kind=SessionKind.BREAKOUT,
+                title=f"{topic} {number + 1}",
+                time_slot=slot,
+                capacity=300,
+            )
+            for topic in TOPICS
+        ]
+        db.session.add_all([slot, *workshops])
+        db.session.flush()
+        breakouts[slot.id] = [workshop.id for workshop in workshops]
+    db.session.commit()
+    return breakouts
 
 
 def details(email: str, number: int) -> AttendeeDetails:
@@ -89,13 +131,20 @@ def details(email: str, number: int) -> AttendeeDetails:
     )
 
 
-def form_data(ticket_type_id: int, email: str, number: int, csrf_token: str) -> dict[str, str]:
-    """Everything a careful attendee fills in, so every validator and cleaner runs."""
+def form_data(target: Target, email: str, number: int, csrf_token: str) -> dict[str, str]:
+    """Everything a careful attendee fills in, so every validator and cleaner runs, workshops included."""
     first_name, family_name, pronouns, title, organization, city, state = PEOPLE[number % len(PEOPLE)]
+    (first, first_ids), (second, second_ids), (ranked, ranked_ids), _ = target.breakouts.items()
+    picks = {
+        f"workshop_{first}": str(first_ids[number % 8]),
+        f"workshop_{second}": str(second_ids[(number + 3) % 8]),
+        **{f"slot_{ranked}_{rank}": str(ranked_ids[(number + step) % 8]) for step, rank in enumerate(RANKS)},
+    }
     return {
+        **picks,
         "csrf_token": csrf_token,
         "access_code": "",
-        "ticket_type": str(ticket_type_id),
+        "ticket_type": str(target.ticket_type_id),
         "first_name": first_name,
         "family_name": family_name,
         "badge_name": f"{first_name} {family_name[0]}.",
@@ -151,7 +200,7 @@ def time_posts(target: Target, existing: int, posts: int) -> list[float]:
     token = csrf_token(client, url)
     timings = []
     for number in range(WARMUP_POSTS + posts):
-        data = form_data(target.ticket_type_id, f"bench-{number}@example.org", number, token)
+        data = form_data(target, f"bench-{number}@example.org", number, token)
         elapsed = post_registration(client, url, data)
         if number >= WARMUP_POSTS:
             timings.append(elapsed * 1000)
@@ -167,12 +216,16 @@ def check_counts(app: Flask, registrations: int, emails: int) -> None:
             "convening seats_taken": db.session.scalar(select(Convening.seats_taken)),
             "ticket seats_taken": db.session.scalar(select(func.sum(TicketType.seats_taken))),
             "outbox messages": db.session.scalar(select(func.count()).select_from(OutboxMessage)),
+            "workshop seats": db.session.scalar(select(func.count()).select_from(WorkshopSeat)),
+            "ranked choices": db.session.scalar(select(func.count()).select_from(WorkshopChoice)),
         }
     expected = {
         "registrations": registrations,
         "convening seats_taken": registrations,
         "ticket seats_taken": registrations,
         "outbox messages": emails,
+        "workshop seats": 2 * emails,
+        "ranked choices": 3 * emails,
     }
     if found != expected:
         raise RuntimeError(f"database does not match the registrations made: {found} != {expected}")
@@ -203,7 +256,7 @@ def main() -> int:
             app = stack.enter_context(
                 benchkit.bench_app(database_url, quiet_logger="convening.mail", **APP_CONFIG)
             )
-            targets.append(Target(engine, app, seed(app, args.existing)))
+            targets.append(Target(engine, app, *seed(app, args.existing)))
         print(benchkit.machine(load_before))
         for target in targets:
             print(benchkit.describe(target.engine, target.app))
