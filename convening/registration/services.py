@@ -12,7 +12,7 @@ import enum
 import hmac
 import secrets
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -285,13 +285,14 @@ def register(
     now: datetime | None = None,
     notify: bool = True,
     actor: Actor = ATTENDEE,
-    then: Callable[[Registration], None] | None = None,
+    then: Callable[[Registration], Mapping[str, object] | None] | None = None,
 ) -> Registration:
     """Seat the attendee if a seat is free, otherwise put them on the waiting list; commits.
 
     `then` runs in the same transaction before the person is emailed (the registration form's workshop
-    picks), so the email tells all and anything it raises undoes the registration too. Refused outside the
-    registration window and the ticket's sales window (staff imports are not).
+    picks): what it returns is added to the email's context, and anything it raises undoes the
+    registration too. Refused outside the registration window and the ticket's sales window (staff imports
+    are not).
     """
     now = now or utcnow()
     if registration_window(convening, now) != Window.OPEN or ticket_window(ticket_type, now) != Window.OPEN:
@@ -299,13 +300,12 @@ def register(
     lock_convening(convening.id)
     try:
         registration = add_registration(convening, ticket_type, details, now=now, notify=False, actor=actor)
-        if then is not None:
-            then(registration)
+        extra = (then(registration) if then is not None else None) or {}
     except Exception:
         db.session.rollback()
         raise
     if notify:
-        _notify(registration, registration.status.value)
+        _notify(registration, registration.status.value, **extra)
     db.session.commit()
     return registration
 

@@ -11,9 +11,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from convening.audit.services import ATTENDEE, record
 from convening.extensions import db
@@ -48,45 +48,59 @@ def _require_confirmed(registration: Registration) -> None:
         raise Refused({"": reason})
 
 
-def workshops_of(slot: TimeSlot) -> list[ProgramSession]:
-    """The slot's breakout workshops, by title, with what the page shows of them loaded."""
-    return _workshops_in([slot.id])
+def workshops_of(slot: TimeSlot) -> dict[int, ProgramSession]:
+    """The slot's breakout workshops by id, without what pages show of them: for checking a ranking."""
+    return {
+        workshop.id: workshop
+        for workshop in db.session.scalars(
+            select(ProgramSession).where(
+                ProgramSession.time_slot_id == slot.id, ProgramSession.kind == SessionKind.BREAKOUT
+            )
+        )
+    }
 
 
-def _workshops_in(slot_ids: list[int]) -> list[ProgramSession]:
-    """The breakout workshops of these slots in one query, by title."""
+def _workshops_in(slot_ids: list[int], *, speakers: bool) -> list[ProgramSession]:
+    """The breakout workshops of these slots by title, with their track and room (and speakers, for the
+    pages that name them) loaded."""
+    loaded = [joinedload(ProgramSession.track), joinedload(ProgramSession.room)]
+    if speakers:
+        loaded.append(selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.speaker))
     return list(
         db.session.scalars(
             select(ProgramSession)
             .where(ProgramSession.time_slot_id.in_(slot_ids), ProgramSession.kind == SessionKind.BREAKOUT)
-            .options(
-                selectinload(ProgramSession.track),
-                selectinload(ProgramSession.room),
-                selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.speaker),
-            )
+            .options(*loaded)
             .order_by(ProgramSession.title, ProgramSession.id)
+        )
+    )
+
+
+def assigned_slots(slot_ids: Collection[int]) -> set[int]:
+    """Those of the slots whose assignment is published: their seats still free go first come."""
+    if not slot_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(WorkshopSeat.time_slot_id)
+            .where(WorkshopSeat.time_slot_id.in_(slot_ids), WorkshopSeat.source == SeatSource.ASSIGNMENT)
+            .distinct()
         )
     )
 
 
 def assigned(slot: TimeSlot) -> bool:
     """The assignment of this ranked slot is published: its seats still free go first come, first served."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    WorkshopSeat.time_slot_id == slot.id, WorkshopSeat.source == SeatSource.ASSIGNMENT
-                )
-            )
-        )
-    )
+    return bool(assigned_slots([slot.id]))
+
+
+def _deadline_passed(slot: TimeSlot, now: datetime) -> bool:
+    return slot.choices_close_at is not None and now >= slot.choices_close_at
 
 
 def choices_closed(slot: TimeSlot, now: datetime) -> bool:
     """Ranking is over: the deadline passed, or staff published the assignment for the slot."""
-    if slot.choices_close_at is not None and now >= slot.choices_close_at:
-        return True
-    return assigned(slot)
+    return _deadline_passed(slot, now) or assigned(slot)
 
 
 # --- ranked choices -----------------------------------------------------------------------------------
@@ -170,7 +184,7 @@ def _rankable(
         raise Refused({"": _closed_message(slot, registration)})
     if len(workshop_ids) > len(RANKS):
         raise Refused({"": "Rank at most three workshops."})
-    allowed = {workshop.id: workshop for workshop in workshops_of(slot)}
+    allowed = workshops_of(slot)
     problems = ranking_problems(allowed, workshop_ids)
     if problems:
         raise Refused(problems)
@@ -401,10 +415,13 @@ class SlotLine:
         return workshop.title if workshop is not None else ""
 
 
-def _lines(convening_id: int, now: datetime, stars: Collection[int] = ()) -> list[SlotLine]:
+def _lines(
+    convening_id: int, now: datetime, stars: Collection[int] = (), *, speakers: bool = False
+) -> list[SlotLine]:
     """Every breakout slot of the convening in time order with its workshops, nobody's part in it yet."""
     slots = seats.breakout_slots(convening_id)
-    workshops = _workshops_in([slot.id for slot in slots]) if slots else []
+    workshops = _workshops_in([slot.id for slot in slots], speakers=speakers) if slots else []
+    published = assigned_slots([slot.id for slot in slots if slot.signup_mode == SignupMode.RANKED])
     lines = []
     for slot in slots:
         line = SlotLine(
@@ -417,16 +434,19 @@ def _lines(convening_id: int, now: datetime, stars: Collection[int] = ()) -> lis
             started=now >= slot.starts_at,
         )
         if line.ranked:
-            line.assigned = assigned(slot)
-            line.closed = line.assigned or choices_closed(slot, now)
+            line.assigned = slot.id in published
+            line.closed = line.assigned or _deadline_passed(slot, now)
         lines.append(line)
     return lines
 
 
-def slot_lines(registration: Registration, *, now: datetime | None = None) -> list[SlotLine]:
-    """Every breakout slot of the convening in time order, with the person's part in each."""
+def slot_lines(
+    registration: Registration, *, now: datetime | None = None, speakers: bool = False
+) -> list[SlotLine]:
+    """Every breakout slot of the convening in time order, with the person's part in each (and the
+    workshops' speakers loaded when asked)."""
     now = now or utcnow()
-    lines = _lines(registration.convening_id, now, starred(registration))
+    lines = _lines(registration.convening_id, now, starred(registration), speakers=speakers)
     held = seats.seats_of(registration)
     chosen = db.session.execute(
         select(WorkshopChoice.time_slot_id, WorkshopChoice.rank, WorkshopChoice.session_id).where(
@@ -497,15 +517,18 @@ def pick_problems(lines: Sequence[SlotLine], picks: Picks) -> dict[str, str]:
     return problems
 
 
-def sign_up_at_registration(registration: Registration, picks: Picks, *, now: datetime) -> None:
+def sign_up_at_registration(
+    registration: Registration, picks: Picks, *, now: datetime
+) -> dict[str, list[SlotLine]] | None:
     """Apply the registration form's picks inside the registering transaction (which holds the convening's
-    lock), before the confirmation email is written, so that email lists them. A first-come workshop that
-    filled up since the form was shown puts the person on its waiting list. A registration that is not
-    confirmed (a paid ticket, the convening's waiting list) keeps no picks: why_not says why. Refused, by
-    form field, when a pick is no longer allowed; the caller then rolls the whole registration back.
+    lock), before the confirmation email is written; returns that email's breakout lines (as `breakouts`),
+    worked out once for its two parts. A first-come workshop that filled up since the form was shown puts
+    the person on its waiting list. A registration that is not confirmed (a paid ticket, the convening's
+    waiting list) keeps no picks: why_not says why. Refused, by form field, when a pick is no longer
+    allowed; the caller then rolls the whole registration back.
     """
     if why_not(registration) is not None:
-        return
+        return None
     for slot_id, workshop_id in picks.workshops.items():
         if workshop_id is None:
             continue
@@ -532,6 +555,7 @@ def sign_up_at_registration(registration: Registration, picks: Picks, *, now: da
             _write_choices(registration, slot, ranking, now)
         except Refused as error:
             raise Refused(_by_rank_field(slot_id, error.problems)) from error
+    return {"breakouts": slot_lines(registration, now=now)}
 
 
 def _by_rank_field(slot_id: int, problems: Mapping[str, str]) -> dict[str, str]:

@@ -63,7 +63,7 @@ def _page(
     posted: tuple[int, ChoicesForm] | None = None,
     status: int = 200,
 ) -> Response:
-    lines = choices.slot_lines(registration)
+    lines = choices.slot_lines(registration, speakers=True)
     forms = {line.slot.id: _choices_form(line) for line in lines if not line.first_come}
     if posted is not None:
         forms[posted[0]] = posted[1]
