@@ -101,8 +101,8 @@ def register(slug: str) -> Response | tuple[str, int]:
                 show_problems(form, error)
             else:
                 flash(REGISTERED_MESSAGES[registration.status], "success")
-                if picks and choices.why_not(registration):
-                    flash(f"Your workshop picks were not kept. {choices.why_not(registration)}", "warning")
+                if picks and (reason := choices.why_not(registration)):
+                    flash(f"Your workshop picks were not kept. {reason}", "warning")
                 return redirect(url_for(".manage", slug=slug, secret=registration.manage_secret), 303)
         status = 422
     return render_template(

@@ -24,7 +24,7 @@ from convening.formatting import clock
 from convening.jobs import start
 from convening.mail.services import queue_email
 from convening.problems import Refused
-from convening.program.models import ProgramSession, Room, SessionKind, SlotKind, TimeSlot
+from convening.program.models import ProgramSession, Room, SlotKind, TimeSlot
 from convening.program.services import slot_times
 from convening.registration.models import Registration, RegistrationStatus
 from convening.registration.services import RegistrationFilter, filtered_registrations, lock_convening
@@ -37,7 +37,14 @@ from convening.scheduling.models import (
     WorkshopChoice,
     WorkshopSeat,
 )
-from convening.scheduling.seats import SeatRefused, breakout_slots, move_seats, release_seat, take_seat
+from convening.scheduling.seats import (
+    SeatRefused,
+    breakout_slots,
+    breakout_workshops,
+    move_seats,
+    release_seat,
+    take_seat,
+)
 from convening.scheduling.solvers.assignment import (
     Assignment,
     AssignmentProblem,
@@ -86,15 +93,9 @@ def ranked_slots(convening_id: int) -> list[TimeSlot]:
 
 
 def workshops_by_slot(slot_ids: Sequence[int]) -> dict[int, list[ProgramSession]]:
-    """The breakout workshops of each slot, by title; rooms loaded for their capacity."""
+    """The breakout workshops of each slot, by title."""
     found: dict[int, list[ProgramSession]] = {slot_id: [] for slot_id in slot_ids}
-    if not slot_ids:
-        return found
-    for workshop in db.session.scalars(
-        select(ProgramSession)
-        .where(ProgramSession.time_slot_id.in_(slot_ids), ProgramSession.kind == SessionKind.BREAKOUT)
-        .order_by(ProgramSession.title, ProgramSession.id)
-    ):
+    for workshop in breakout_workshops(slot_ids):
         found[workshop.time_slot_id].append(workshop)  # type: ignore[index]
     return found
 

@@ -50,14 +50,7 @@ def _require_confirmed(registration: Registration) -> None:
 
 def workshops_of(slot: TimeSlot) -> dict[int, ProgramSession]:
     """The slot's breakout workshops by id, without what pages show of them: for checking a ranking."""
-    return {
-        workshop.id: workshop
-        for workshop in db.session.scalars(
-            select(ProgramSession).where(
-                ProgramSession.time_slot_id == slot.id, ProgramSession.kind == SessionKind.BREAKOUT
-            )
-        )
-    }
+    return {workshop.id: workshop for workshop in seats.breakout_workshops([slot.id])}
 
 
 def _workshops_in(slot_ids: list[int], *, speakers: bool) -> list[ProgramSession]:
@@ -66,14 +59,7 @@ def _workshops_in(slot_ids: list[int], *, speakers: bool) -> list[ProgramSession
     loaded = [joinedload(ProgramSession.track), joinedload(ProgramSession.room)]
     if speakers:
         loaded.append(selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.speaker))
-    return list(
-        db.session.scalars(
-            select(ProgramSession)
-            .where(ProgramSession.time_slot_id.in_(slot_ids), ProgramSession.kind == SessionKind.BREAKOUT)
-            .options(*loaded)
-            .order_by(ProgramSession.title, ProgramSession.id)
-        )
-    )
+    return seats.breakout_workshops(slot_ids, *loaded)
 
 
 def assigned_slots(slot_ids: Collection[int]) -> set[int]:
@@ -420,7 +406,7 @@ def _lines(
 ) -> list[SlotLine]:
     """Every breakout slot of the convening in time order with its workshops, nobody's part in it yet."""
     slots = seats.breakout_slots(convening_id)
-    workshops = _workshops_in([slot.id for slot in slots], speakers=speakers) if slots else []
+    workshops = _workshops_in([slot.id for slot in slots], speakers=speakers)
     published = assigned_slots([slot.id for slot in slots if slot.signup_mode == SignupMode.RANKED])
     lines = []
     for slot in slots:

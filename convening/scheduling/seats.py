@@ -10,10 +10,12 @@ commit once, or roll back, so a flow is written whole or not at all.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from convening.audit.services import WAITING_LIST, record
 from convening.extensions import db
@@ -125,6 +127,20 @@ def breakout_slots(convening_id: int) -> list[TimeSlot]:
             select(TimeSlot)
             .where(TimeSlot.convening_id == convening_id, TimeSlot.kind == SlotKind.BREAKOUT)
             .order_by(TimeSlot.starts_at, TimeSlot.id)
+        )
+    )
+
+
+def breakout_workshops(slot_ids: Collection[int], *options: ORMOption) -> list[ProgramSession]:
+    """The breakout workshops of these slots, by title; `options` load what the caller shows of them."""
+    if not slot_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ProgramSession)
+            .where(ProgramSession.time_slot_id.in_(slot_ids), ProgramSession.kind == SessionKind.BREAKOUT)
+            .options(*options)
+            .order_by(ProgramSession.title, ProgramSession.id)
         )
     )
 
